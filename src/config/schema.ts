@@ -102,6 +102,15 @@ export const limitsSchema = z
   .strict();
 export type Limits = z.output<typeof limitsSchema>;
 
+// zod's partial() keeps inner defaults, which would silently reset global limits; unwrap them instead.
+const routeLimitsSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(limitsSchema.shape).map(([k, s]) => [k, (s as z.ZodDefault<z.ZodTypeAny>).unwrap().optional()]),
+    ) as { [K in keyof typeof limitsSchema.shape]: z.ZodOptional<ReturnType<(typeof limitsSchema.shape)[K]['unwrap']>> },
+  )
+  .strict();
+
 export const targetSchema = z.union([
   z.string().url(),
   z.object({ url: z.string().url(), weight: z.number().positive().default(1) }).strict(),
@@ -202,7 +211,7 @@ export const accessRuleSchema = z
     action: z.enum(['allow', 'deny']),
     cidrs: z.array(z.string()).optional(),
     methods: z.array(HTTP_METHOD).optional(),
-    /** Path pattern: exact "/x", prefix "/x/*" ... see README (same syntax as route paths, glob). */
+    /** Path: without wildcards a segment-aware prefix ("/admin" covers "/admin/x", not "/administrator"); with * or ** a glob. */
     path: z.string().optional(),
     header: headerMatchSchema.optional(),
     status: STATUS.default(403),
@@ -248,7 +257,8 @@ export const routeSchema = z
     upstream: z.string().min(1),
     /** Stage order for this route; default protocol_guard, rate_limit, access_rules, action. */
     stages: z.array(z.string()).optional(),
-    limits: limitsSchema.partial().optional(),
+    /** Overrides of the global limits; keys left out keep the global value (no defaults filled in here). */
+    limits: routeLimitsSchema.optional(),
     rate_limits: z.array(rateLimitSchema).default([]),
     access_rules: accessRulesSchema.optional(),
     action: actionSchema.optional(),

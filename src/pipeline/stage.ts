@@ -64,7 +64,7 @@ export interface RequestContext {
   signals: Record<string, unknown>;
   /** Headers a stage wants on the response whatever the outcome (e.g. RateLimit-*). */
   responseHeaders: Record<string, string>;
-  log: Logger;
+  readonly log: Logger;
 }
 
 export type StageResult = Verdict | undefined;

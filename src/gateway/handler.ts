@@ -1,0 +1,228 @@
+// The request path for HTTP/1.1 and HTTP/2: route, run the stages, act on the verdict, proxy.
+import type { Http2ServerRequest } from 'node:http2';
+import type { Logger } from 'pino';
+import type { RequestContext, StageResult, Verdict } from '../pipeline/stage.js';
+import { metrics } from '../telemetry/metrics.js';
+import { type AnyRequest, buildContext, hostOf, requestId, splitUrl } from './context.js';
+import type { Generation, RouteRuntime } from './generation.js';
+import { type AnyResponse, proxyRequest } from './proxy.js';
+import { sendJson } from './respond.js';
+
+export interface HandlerEnv {
+  /** The generation requests start on (swapped on reload). */
+  current(): Generation;
+  log: Logger;
+  listenerName: string;
+  scheme: 'http' | 'https';
+  mtls: boolean;
+  /** Port the listener is bound to (X-Forwarded-Port). */
+  port(): number | undefined;
+}
+
+/** Per-request state hung on the response so the shared 'close' listener needs no closure. */
+interface Exchange {
+  gen: Generation;
+  env: HandlerEnv;
+  ctx: RequestContext | undefined;
+  routeName: string;
+  method: string;
+  path: string;
+  clientIp: string;
+  startNs: bigint;
+  status: number;
+  action: string;
+}
+
+const EXCHANGE = Symbol('shieldx.exchange');
+type Tracked = AnyResponse & { [EXCHANGE]?: Exchange };
+
+const counterCache = new Map<string, { inc(): void }>();
+function countRequest(route: string, action: string, status: number): void {
+  const key = `${route}\u0000${action}\u0000${status}`;
+  let c = counterCache.get(key);
+  if (c === undefined) {
+    c = metrics.requests.labels(route, action, String(status));
+    if (counterCache.size < 10_000) counterCache.set(key, c);
+  }
+  c.inc();
+}
+const durationCache = new Map<string, { observe(v: number): void }>();
+function observeDuration(route: string, seconds: number): void {
+  let h = durationCache.get(route);
+  if (h === undefined) {
+    h = metrics.requestDuration.labels(route);
+    if (durationCache.size < 10_000) durationCache.set(route, h);
+  }
+  h.observe(seconds);
+}
+
+function onResponseClose(this: Tracked): void {
+  const x = this[EXCHANGE];
+  if (x === undefined) return;
+  this[EXCHANGE] = undefined;
+  x.gen.leave();
+  const status = x.status || (this.headersSent ? this.statusCode : 499);
+  const action = x.status ? x.action : this.writableFinished ? 'allow' : 'client_closed';
+  const seconds = Number(process.hrtime.bigint() - x.startNs) / 1e9;
+  countRequest(x.routeName, action, status);
+  observeDuration(x.routeName, seconds);
+  if (x.gen.config.logging.access_log) {
+    x.env.log.info(
+      {
+        request_id: x.ctx?.id,
+        listener: x.env.listenerName,
+        method: x.method,
+        path: x.path,
+        route: x.routeName,
+        client_ip: x.clientIp,
+        status,
+        action,
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+      },
+      'request',
+    );
+  }
+}
+
+function hasBody(req: AnyRequest, contentLength: number | undefined): boolean {
+  const stream = (req as Http2ServerRequest).stream;
+  if (stream !== undefined) return contentLength !== 0 && !stream.endAfterHeaders;
+  if (contentLength !== undefined) return contentLength > 0;
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+export function handleRequest(env: HandlerEnv, req: AnyRequest, res: AnyResponse): void {
+  const gen = env.current();
+  gen.enter();
+  const startNs = process.hrtime.bigint();
+  const [path, query] = splitUrl(req.url ?? '/');
+  const method = req.method ?? 'GET';
+  const clientIp = gen.clientIp.resolve(req.socket?.remoteAddress, req.headers['x-forwarded-for']);
+  const x: Exchange = {
+    gen,
+    env,
+    ctx: undefined,
+    routeName: '',
+    method,
+    path,
+    clientIp,
+    startNs,
+    status: 0,
+    action: '',
+  };
+  const tracked = res as Tracked;
+  tracked[EXCHANGE] = x;
+  res.once('close', onResponseClose);
+
+  const host = hostOf(req);
+  const rt = gen.router.match(host, path, method);
+  const id = requestId(req.headers['x-request-id']);
+  if (rt === undefined) {
+    x.routeName = '(none)';
+    finish(x, 404, 'no_route');
+    sendJson(res, 404, { error: 'no_route', reason: `no route for ${host}${path}`, request_id: id }, undefined, id);
+    return;
+  }
+  x.routeName = rt.route.name;
+  const ctx = buildContext({
+    req,
+    id,
+    startNs,
+    scheme: env.scheme,
+    host,
+    path,
+    query,
+    clientIp,
+    route: rt.route,
+    mtls: env.mtls,
+    tenantHeader: gen.config.identity.tenant_header,
+    log: env.log,
+  });
+  x.ctx = ctx;
+  let verdict: StageResult | Promise<StageResult>;
+  try {
+    verdict = rt.pipeline.run(ctx);
+  } catch (e) {
+    stageFailed(x, res, ctx, e);
+    return;
+  }
+  if (verdict !== undefined && typeof (verdict as Promise<StageResult>).then === 'function') {
+    (verdict as Promise<StageResult>).then(
+      (v) => act(x, rt, req, res, ctx, v),
+      (e) => stageFailed(x, res, ctx, e),
+    );
+  } else act(x, rt, req, res, ctx, verdict as StageResult);
+}
+
+function finish(x: Exchange, status: number, action: string): void {
+  x.status = status;
+  x.action = action;
+}
+
+function stageFailed(x: Exchange, res: AnyResponse, ctx: RequestContext, e: unknown): void {
+  ctx.log.error({ err: e }, 'stage failed');
+  finish(x, 500, 'error');
+  sendJson(res, 500, { error: 'internal_error', reason: 'a gateway stage failed', request_id: ctx.id }, undefined, ctx.id);
+}
+
+function act(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyResponse, ctx: RequestContext, v: Verdict | undefined): void {
+  if (res.destroyed) return;
+  if (v === undefined || v.action === 'allow') {
+    forward(x, rt, req, res, ctx);
+    return;
+  }
+  if (v.action === 'deny') {
+    deny(x, req, res, ctx, v.status, v.reason, v.body, v.headers);
+    return;
+  }
+  // tarpit: hold the request without blocking anything, then continue or deny.
+  const t = setTimeout(() => {
+    if (res.destroyed) return;
+    if (v.then === 'deny') deny(x, req, res, ctx, v.status ?? 403, v.reason, undefined, undefined, 'tarpit');
+    else forward(x, rt, req, res, ctx);
+  }, v.delayMs);
+  res.once('close', () => clearTimeout(t));
+}
+
+function deny(
+  x: Exchange,
+  req: AnyRequest,
+  res: AnyResponse,
+  ctx: RequestContext,
+  status: number,
+  reason: string,
+  body: Record<string, unknown> | undefined,
+  headers: Record<string, string> | undefined,
+  action = 'deny',
+): void {
+  finish(x, status, action);
+  const all = headers ? { ...ctx.responseHeaders, ...headers } : ctx.responseHeaders;
+  const unreadBody = hasBody(req, ctx.contentLength) && !req.readableEnded;
+  sendJson(
+    res,
+    status,
+    body ? { ...body, request_id: ctx.id } : { error: status === 429 ? 'rate_limited' : 'forbidden', reason, request_id: ctx.id },
+    all,
+    ctx.id,
+    unreadBody,
+  );
+  if (unreadBody) req.resume();
+}
+
+function forward(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyResponse, ctx: RequestContext): void {
+  let path = ctx.request.path;
+  const strip = rt.stripPrefix;
+  if (strip !== undefined && path.startsWith(strip)) path = path.slice(strip.length) || '/';
+  if (path.charCodeAt(0) !== 47 /* / */) path = `/${path}`;
+  proxyRequest(ctx, req, res, {
+    pool: rt.pool,
+    hashKey: rt.pool.cfg.balancer === 'rendezvous' ? rt.hashKey(ctx) : '',
+    path,
+    query: ctx.request.query,
+    readTimeoutMs: rt.pool.cfg.read_timeout,
+    maxBodyBytes: rt.limits.max_body_bytes,
+    hasBody: hasBody(req, ctx.contentLength),
+    clientPort: x.env.port(),
+    onDone: (status, action) => finish(x, status, action),
+  });
+}

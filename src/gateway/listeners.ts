@@ -1,0 +1,150 @@
+// Listeners: plain HTTP/1.1, and HTTPS serving HTTP/2 and HTTP/1.1 on one port (ALPN), with
+// optional client certificates. Parser-level limits and timeouts come from the `limits` config.
+import http from 'node:http';
+import http2 from 'node:http2';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Limits, ListenerConfig } from '../config/schema.js';
+import { handleClientError } from '../pipeline/stages/protocol-guard.js';
+import { metrics } from '../telemetry/metrics.js';
+import type { Generation } from './generation.js';
+import { type HandlerEnv, handleRequest } from './handler.js';
+import { applySecureContext, buildSecureContextOptions } from './tls.js';
+import { handleUpgrade } from './websocket.js';
+
+type AnyServer = http.Server | https.Server | http2.Http2SecureServer;
+
+export class Listener {
+  private server: AnyServer | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
+  private boundPort: number | undefined;
+  certPath: string | undefined;
+
+  constructor(
+    readonly cfg: ListenerConfig,
+    private readonly current: () => Generation,
+    private readonly log: Logger,
+    private readonly dataDir: string,
+  ) {}
+
+  get port(): number | undefined {
+    return this.boundPort;
+  }
+
+  get url(): string {
+    const h = this.cfg.address.host;
+    const host = h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h;
+    return `${this.cfg.protocol}://${host}:${this.boundPort ?? this.cfg.address.port}`;
+  }
+
+  async start(limits: Limits): Promise<void> {
+    const cfg = this.cfg;
+    const env: HandlerEnv = {
+      current: this.current,
+      log: this.log,
+      listenerName: cfg.name,
+      scheme: cfg.protocol,
+      mtls: (cfg.tls?.client_auth.mode ?? 'none') !== 'none',
+      port: () => this.boundPort,
+    };
+    const onRequest = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) =>
+      handleRequest(env, req, res);
+    let server: AnyServer;
+    if (cfg.protocol === 'http') {
+      server = http.createServer(
+        { maxHeaderSize: limits.max_header_bytes, requireHostHeader: false, joinDuplicateHeaders: false },
+        onRequest,
+      );
+    } else {
+      const { options, certPath } = await buildSecureContextOptions(cfg.tls, this.dataDir, this.log);
+      this.certPath = certPath;
+      if (cfg.tls?.http2 !== false) {
+        server = http2.createSecureServer(
+          {
+            ...options,
+            allowHTTP1: true,
+            maxSessionMemory: 20,
+            settings: { maxHeaderListSize: limits.max_header_bytes, enablePush: false },
+            maxHeaderListPairs: limits.max_header_count * 2,
+          },
+          onRequest,
+        );
+        // HTTP/1.1 connections on the HTTP/2 server are parsed by Node's HTTP/1 parser, which reads this.
+        (server as unknown as { maxHeaderSize: number }).maxHeaderSize = limits.max_header_bytes;
+      } else {
+        server = https.createServer({ ...options, maxHeaderSize: limits.max_header_bytes }, onRequest);
+      }
+    }
+    this.applyLimits(server, limits);
+    server.on('clientError', (err: Error, socket: Socket) => handleClientError(err, socket));
+    server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => handleUpgrade(env, req, socket, head));
+    server.on('tlsClientError', (err: Error) => this.log.debug({ err: err.message, listener: cfg.name }, 'TLS handshake failed'));
+    server.on('sessionError', (err: Error) => this.log.debug({ err: err.message }, 'HTTP/2 session error'));
+    server.on('session', (session: http2.ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+    });
+    const gauge = metrics.activeConnections.labels(cfg.name);
+    server.on(cfg.protocol === 'https' ? 'secureConnection' : 'connection', (s: Socket) => {
+      this.sockets.add(s);
+      gauge.inc();
+      s.once('close', () => {
+        this.sockets.delete(s);
+        gauge.dec();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: cfg.address.host, port: cfg.address.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.log.error({ err, listener: cfg.name }, 'listener error'));
+    this.boundPort = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Timeouts and limits that can change on reload without re-binding. */
+  applyLimits(server: AnyServer | undefined, limits: Limits): void {
+    if (!server) return;
+    const s = server as http.Server;
+    s.headersTimeout = limits.header_timeout;
+    s.requestTimeout = limits.request_timeout;
+    s.keepAliveTimeout = limits.keepalive_timeout;
+    // Header counting is the protocol guard's job (431); Node's maxHeadersCount would silently drop extras.
+    s.maxHeadersCount = 0;
+  }
+
+  async reload(next: ListenerConfig, limits: Limits): Promise<void> {
+    this.applyLimits(this.server, limits);
+    if (next.protocol === 'https' && this.server && 'setSecureContext' in this.server) {
+      const { options, certPath } = await buildSecureContextOptions(next.tls, this.dataDir, this.log);
+      applySecureContext(this.server as https.Server, options);
+      this.certPath = certPath;
+    }
+  }
+
+  /** Stop accepting, let in-flight requests finish (up to timeoutMs), then close what is left. */
+  async close(timeoutMs: number): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    (server as http.Server).closeIdleConnections?.();
+    // HTTP/2 sessions get a GOAWAY and close once their open streams finish.
+    for (const session of this.sessions) session.close();
+    // HTTP/1 keep-alive sockets close as soon as they are idle.
+    const timer = setTimeout(() => {
+      for (const s of this.sockets) s.destroy();
+    }, timeoutMs);
+    timer.unref();
+    const idle = setInterval(() => (server as http.Server).closeIdleConnections?.(), 100);
+    idle.unref();
+    await closed;
+    clearTimeout(timer);
+    clearInterval(idle);
+  }
+}
