@@ -7,20 +7,22 @@
 //   nginx     Debian nginx as a plain reverse proxy (generated config, keepalive pool to the upstream)
 //   shieldx   `shieldx up` with a rate limit (memory token bucket, rate high enough never to reject)
 //             and access rules (CIDR deny + path deny) on its one route
-// Each proxy is started for its measurement and stopped after it, so none competes for CPU idle.
+// Each proxy is started for its measurement and stopped after it: an idle one never takes CPU.
 //
 // CPU placement (--pin). The box has 2 cores for wrk, the upstream and the proxy, and on this VM
-// the Node upstream costs about as much CPU per request as nginx does; whoever shares a core with
-// the proxy inflates or deflates the ratios. Layouts:
-//   proxy (default, 1 worker): the proxy under test alone on CPU 1; wrk and the upstream on CPU 0.
-//          Requests/s is then bounded by the proxy's own CPU cost, as in a real deployment where the
-//          upstream is elsewhere, as long as CPU 0 keeps up (nginx can come close to that bound:
-//          compare its req/s with the direct run, whose upstream has CPU 1 to itself). The
-//          strictest of the three for ShieldX.
-//   split: wrk alone on CPU 0; upstream and proxy share CPU 1. Requests/s then compares
-//          (upstream + proxy) costs, which flatters the slower proxy.
+// wrk, the Node upstream and nginx each cost roughly 25-35 µs of CPU per request: where each runs
+// decides which one limits throughput. Layouts:
+//   split (default with 1 worker): wrk alone on CPU 0; the upstream and the proxy under test share
+//          CPU 1. wrk has headroom for any proxy, so in both proxy runs the server side (one core:
+//          the proxy plus the same upstream work) is the bottleneck, on equal terms. Requests/s
+//          then compares (proxy + upstream) costs, which brings the slower proxy closer to the
+//          faster one; the CPU-per-request ratio printed last is the proxies' own costs.
+//   proxy: the proxy alone on CPU 1; wrk and the upstream share CPU 0. It reads like "each proxy
+//          on its own core", but a fast proxy saturates CPU 0 first (measured: nginx at ~55% of
+//          its core while wrk + upstream had CPU 0 full), which caps nginx's requests/s and
+//          inflates its p99 through queueing in the upstream: unfair to nginx.
 //   none (default with more than 1 worker): no pinning. Needed for workers > 1 to mean anything on
-//          2 cores; noisiest, and the shared costs flatter the slower proxy too.
+//          2 cores; noisiest.
 // Besides the wall-clock figures, CPU time is read from /proc around each measured run: the proxy's
 // and the upstream's CPU µs per request, and "other load", the CPU that unrelated processes used
 // meanwhile. On a machine shared with other work, a run with much other load is not to be trusted.
@@ -31,7 +33,7 @@
 //   BENCH_CONNECTIONS --connections  wrk connections (default 50)
 //   BENCH_THREADS     --threads      wrk threads (default 1)
 //   BENCH_WORKERS     --workers      ShieldX --workers and nginx worker_processes (default 1)
-//   BENCH_PIN         --pin          proxy | split | none (see above)
+//   BENCH_PIN         --pin          split | proxy | none (see above)
 //   BENCH_TARGETS     --targets      comma list among upstream,nginx,shieldx (default all three)
 //   BENCH_ROUNDS      --rounds       repeat the sequence N times (targets alternate) and report the
 //                                    median of each figure (default 1); steadier on a busy machine
@@ -81,7 +83,7 @@ function usage() {
     header.push(line.replace(/^\/\/ ?/, ''));
   }
   return `usage: bench/proxy [--duration 10s] [--warmup 2s] [--connections 50] [--threads 1] [--workers 1]
-                   [--pin proxy|split|none] [--targets upstream,nginx,shieldx] [--rounds 1]
+                   [--pin split|proxy|none] [--targets upstream,nginx,shieldx] [--rounds 1]
 
 ${header.join('\n')}
 `;
@@ -116,7 +118,7 @@ function readSettings(argv) {
   const connections = positiveInt('connections', setting(flags, 'connections', 'BENCH_CONNECTIONS', '50'), 10000);
   const threads = positiveInt('threads', setting(flags, 'threads', 'BENCH_THREADS', '1'), 64);
   if (threads > connections) throw new BenchError(`threads (${threads}) must not exceed connections (${connections})`);
-  let pin = String(setting(flags, 'pin', 'BENCH_PIN', workers === 1 ? 'proxy' : 'none'));
+  let pin = String(setting(flags, 'pin', 'BENCH_PIN', workers === 1 ? 'split' : 'none'));
   if (!(pin in LAYOUTS)) throw new BenchError(`invalid pin "${pin}" (use ${Object.keys(LAYOUTS).join(', ')})`);
   if (pin !== 'none' && os.cpus().length < 2) {
     log('only one CPU: no pinning');

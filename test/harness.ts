@@ -196,7 +196,12 @@ export function rawExchange(
     let parsed: RawResponse | undefined;
     let settled = false;
     const timer = setTimeout(
-      () => done(new Error(`no complete response in ${opts.timeoutMs ?? 5000}ms; got ${JSON.stringify(buf.toString('latin1'))}`)),
+      () =>
+        done(
+          new Error(
+            `no complete response in ${opts.timeoutMs ?? 5000}ms; got ${JSON.stringify(buf.toString('latin1').slice(0, 400))}`,
+          ),
+        ),
       opts.timeoutMs ?? 5000,
     );
     const done = (err?: Error) => {
@@ -220,15 +225,19 @@ export function rawExchange(
         const v = line.slice(i + 1).trim();
         headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
       }
+      let body: Buffer | undefined;
       const cl = headers['content-length'];
-      if (cl === undefined) return; // only framed-by-length answers are expected here
-      const bodyEnd = end + 4 + Number(cl);
-      if (buf.length < bodyEnd) return;
+      if (cl !== undefined) {
+        const bodyEnd = end + 4 + Number(cl);
+        if (buf.length >= bodyEnd) body = buf.subarray(end + 4, bodyEnd);
+      } else if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(buf.subarray(end + 4));
+      else body = Buffer.alloc(0);
+      if (body === undefined) return;
       parsed = {
         status: Number(statusLine.split(' ')[1]),
         statusLine,
         headers,
-        body: buf.subarray(end + 4, bodyEnd).toString('utf8'),
+        body: body.toString('utf8'),
         closed: false,
       };
       if (!/\bclose\b/i.test(headers.connection ?? '')) done();
@@ -242,7 +251,10 @@ export function rawExchange(
       if (parsed) {
         parsed.closed = true;
         done();
-      } else done(new Error(`connection closed without a complete response; got ${JSON.stringify(buf.toString('latin1'))}`));
+      } else
+        done(
+          new Error(`connection closed without a complete response; got ${JSON.stringify(buf.toString('latin1').slice(0, 400))}`),
+        );
     };
     socket.on('end', onEnd);
     socket.on('close', onEnd);
@@ -256,6 +268,21 @@ export function rawExchange(
       else socket.write(data);
     });
   });
+}
+
+/** A complete chunked body decoded, or undefined while it is incomplete. */
+function dechunk(b: Buffer): Buffer | undefined {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const eol = b.indexOf('\r\n', at);
+    if (eol < 0) return undefined;
+    const size = Number.parseInt(b.subarray(at, eol).toString('latin1'), 16);
+    if (size === 0) return b.indexOf('\r\n', eol + 2) < 0 ? undefined : Buffer.concat(parts);
+    if (b.length < eol + 2 + size + 2) return undefined;
+    parts.push(b.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
 }
 
 /** Fetch the Prometheus text from an admin listener. */

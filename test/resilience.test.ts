@@ -84,7 +84,7 @@ async function deadPort(): Promise<number> {
   return u.port;
 }
 
-describe('resilience through the gateway', () => {
+describe('resilience through the gateway', { timeout: 120_000 }, () => {
   const tmp = tempDir();
   let gw: Running;
   let base: string;
@@ -172,7 +172,10 @@ describe('resilience through the gateway', () => {
       served.push(r.headers['x-upstream'] as string);
     }
     assert.ok(served.slice(0, 20).includes(b.id), 'b served before it died');
-    assert.ok(served.slice(20).every((id) => id === a.id), 'only a serves after b died');
+    assert.ok(
+      served.slice(20).every((id) => id === a.id),
+      'only a serves after b died',
+    );
     const text = await scrapeMetrics(admin);
     assert.equal(metricValue(text, 'shieldx_upstream_target_healthy', healthy), 0, 'b is ejected');
     assert.equal(metricValue(text, 'shieldx_upstream_target_healthy', { upstream: 'failover', target: a.url }), 1);

@@ -39,13 +39,23 @@ export function headerText(settings, upstream) {
 
 function tableText(settings, results) {
   const rows = [
-    ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/errors', 'proxy cpu µs/req', 'upstream cpu µs/req', 'other load %'],
+    [
+      'target',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'non-2xx/errors',
+      'proxy cpu µs/req',
+      'proxy cpu %',
+      'upstream cpu µs/req',
+      'other load %',
+    ],
   ];
   for (const t of settings.targets) {
     const r = results[t];
     if (!r) continue;
     if (r.error) {
-      rows.push([t, 'FAILED', '', '', '', '', '', '']);
+      rows.push([t, 'FAILED', '', '', '', '', '', '', '']);
       continue;
     }
     rows.push([
@@ -55,6 +65,7 @@ function tableText(settings, results) {
       fmt(r.p99_ms, 2),
       `${r.non2xx3xx}/${r.socket_errors}`,
       t === 'upstream' ? '-' : fmt(r.cpu_us_per_req.proxy, 1),
+      t === 'upstream' ? '-' : fmt((r.cpu_us_per_req.proxy * r.rps) / 1e4, 0),
       fmt(r.cpu_us_per_req.upstream, 1),
       fmt(r.other_cpu_pct, 0),
     ]);
@@ -63,8 +74,9 @@ function tableText(settings, results) {
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.slice(1).map(line)];
   out.push('non-2xx/errors: responses >= 400 (wrk "Non-2xx or 3xx") / socket errors.');
-  out.push('cpu µs/req: CPU time of that process group per request. other load: CPU used by unrelated');
-  out.push('processes during the measured run, in % of one core (noise on a shared machine).');
+  out.push("cpu µs/req: CPU time of that process group per request. proxy cpu %: the proxy's CPU use, in % of");
+  out.push('one core. other load: CPU used by unrelated processes during the measured run, in % of one core');
+  out.push('(noise on a shared machine).');
   if (settings.rounds > 1) {
     out.push(`req/s per round (medians above):`);
     for (const t of settings.targets) {

@@ -16,19 +16,19 @@ export const SHIELDX_MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
  * the proxied runs.
  */
 export const LAYOUTS = {
-  proxy: {
-    wrk: '0',
-    upstreamDirect: '1',
-    upstreamBehindProxy: '0',
-    proxy: '1',
-    describe: 'proxy under test alone on CPU 1; wrk and the upstream on CPU 0 (direct run: wrk CPU 0, upstream CPU 1)',
-  },
   split: {
     wrk: '0',
     upstreamDirect: '1',
     upstreamBehindProxy: '1',
     proxy: '1',
-    describe: 'wrk alone on CPU 0; the upstream and the proxy under test share CPU 1',
+    describe: 'wrk alone on CPU 0; the upstream and the proxy under test share CPU 1 (taskset)',
+  },
+  proxy: {
+    wrk: '0',
+    upstreamDirect: '1',
+    upstreamBehindProxy: '0',
+    proxy: '1',
+    describe: 'proxy under test alone on CPU 1; wrk and the upstream on CPU 0 (direct run: upstream on CPU 1)',
   },
   none: { describe: 'no pinning: wrk, upstream and proxy share all CPUs' },
 };

@@ -214,6 +214,10 @@ export async function up(opts: UpOptions): Promise<void> {
   const r = await startInProcess(opts);
   const log = createLogger(r.loaded.config.logging.level);
   if (cluster.isWorker) {
+    // prom-client answers the primary's aggregation requests only once an AggregatorRegistry exists
+    // in the worker, and then from the registries named here (ours is not the global one).
+    AggregatorRegistry.setRegistries([registry]);
+    new AggregatorRegistry();
     process.on('message', (m: { type?: string }) => {
       if (m?.type === 'reload') void r.reload().then((err) => process.send?.({ type: 'reloaded', error: err }));
       if (m?.type === 'shutdown') void r.stop().then(() => process.exit(0));

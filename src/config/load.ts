@@ -36,6 +36,8 @@ export interface LoadedConfig {
   source: string;
   /** Directory relative paths in the config are resolved against. */
   baseDir: string;
+  /** Where a key path sits in the source text, for errors found after parsing (stage settings). */
+  locate?(path: readonly PropertyKey[]): { line?: number; col?: number };
 }
 
 export function formatPath(p: readonly PropertyKey[]): string {
@@ -134,7 +136,13 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
   }
   const hash = createHash('sha256').update(text);
   for (const [p, v] of overrides) hash.update(`\0${formatPath(p)}=${JSON.stringify(v)}`);
-  return { config: result.data, sha256: hash.digest('hex'), source, baseDir: path.dirname(path.resolve(source)) };
+  return {
+    config: result.data,
+    sha256: hash.digest('hex'),
+    source,
+    baseDir: path.dirname(path.resolve(source)),
+    locate: (p) => position(doc, lc, p),
+  };
 }
 
 /** Read and validate a config file. Throws ConfigError (also for an unreadable file). */

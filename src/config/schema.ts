@@ -188,7 +188,7 @@ export const rateLimitSchema = z
     key: z.string().default('ip'),
     /** Tokens added per `per` interval. */
     rate: z.number().positive(),
-    per: duration.default(1_000),
+    per: duration.refine((v) => v > 0, 'per must be greater than 0').default(1_000),
     /** Bucket capacity (defaults to rate). */
     burst: z.number().positive().optional(),
     backend: z.enum(['memory', 'redis']).default('memory'),

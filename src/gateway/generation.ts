@@ -51,7 +51,7 @@ export class Generation {
   static build(loaded: LoadedConfig, deps: GenerationDeps, previous?: Generation, opts: { dryRun?: boolean } = {}): Generation {
     const cfg = loaded.config;
     const fail = (path: (string | number)[], message: string): never => {
-      throw new ConfigError(loaded.source, [{ path: formatPath(path), message }]);
+      throw new ConfigError(loaded.source, [{ path: formatPath(path), message, ...loaded.locate?.(path) }]);
     };
     let clientIp: ClientIpResolver;
     try {

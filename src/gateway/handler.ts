@@ -115,8 +115,22 @@ export function handleRequest(env: HandlerEnv, req: AnyRequest, res: AnyResponse
   res.once('close', onResponseClose);
 
   const host = hostOf(req);
-  const rt = gen.router.match(host, path, method);
   const id = requestId(req.headers['x-request-id']);
+  // Node's HTTP/1 parser accepts any major.minor; only 1.0, 1.1 (and 2.0 on the HTTP/2 server) are real.
+  const v = req.httpVersion;
+  if (v !== '1.1' && v !== '2.0' && v !== '1.0') {
+    x.routeName = '(none)';
+    finish(x, 505, 'deny');
+    sendJson(res, 505, { error: 'http_version_not_supported', reason: `HTTP/${v} is not supported`, request_id: id }, undefined, id, true);
+    return;
+  }
+  if (v === '2.0' && (req as Http2ServerRequest).stream === undefined) {
+    x.routeName = '(none)';
+    finish(x, 505, 'deny');
+    sendJson(res, 505, { error: 'http_version_not_supported', reason: 'HTTP/2.0 over an HTTP/1 connection', request_id: id }, undefined, id, true);
+    return;
+  }
+  const rt = gen.router.match(host, path, method);
   if (rt === undefined) {
     x.routeName = '(none)';
     finish(x, 404, 'no_route');

@@ -15,6 +15,9 @@ import { handleUpgrade } from './websocket.js';
 
 type AnyServer = http.Server | https.Server | http2.Http2SecureServer;
 
+/** How often slow heads and requests are looked for: the precision of header_timeout/request_timeout. */
+const CONNECTIONS_CHECK_MS = 250;
+
 export class Listener {
   private server: AnyServer | undefined;
   private readonly sockets = new Set<Socket>();
@@ -78,6 +81,10 @@ export class Listener {
       }
     }
     this.applyLimits(server, limits);
+    // Node enforces headersTimeout/requestTimeout only when it sweeps its connection list, every
+    // connectionsCheckingInterval (default 30s, read once at 'listening'): sweep often enough for
+    // header_timeout to mean what it says.
+    (server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = CONNECTIONS_CHECK_MS;
     server.on('clientError', (err: Error, socket: Socket) => handleClientError(err, socket));
     server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => handleUpgrade(env, req, socket, head));
     server.on('tlsClientError', (err: Error) => this.log.debug({ err: err.message, listener: cfg.name }, 'TLS handshake failed'));

@@ -242,6 +242,9 @@ class Exchange {
       if (!this.ended) pool.cancel(t);
       this.ended = true;
       this.fail(413, 'payload_too_large', 'request body exceeds the configured limit');
+      // The pipe into the limit is broken: discard the rest of the body, or the keep-alive
+      // connection stalls with it unread and the client's next request on it hangs.
+      (this.req as Readable).resume();
       return;
     }
     if (this.ended) {
@@ -252,7 +255,8 @@ class Exchange {
     }
     const kind = classify(err);
     this.ended = true;
-    if (this.req.destroyed && kind === 'reset') {
+    // Not req.destroyed: undici destroys the request body stream on any upstream error.
+    if (kind === 'reset' && clientGone(this.res)) {
       // The client went away and the upstream request was aborted with it: not the upstream's fault.
       pool.cancel(t);
       this.o.onDone(499, 'client_closed');
@@ -292,6 +296,15 @@ class Exchange {
     sendJson(this.res, status, { error, reason, request_id: this.ctx.id }, this.ctx.responseHeaders, this.ctx.id);
     this.o.onDone(status, error);
   }
+}
+
+/** The client connection (HTTP/1) or stream (HTTP/2) is gone: no response can reach it. */
+function clientGone(res: AnyResponse): boolean {
+  return (
+    (res as ServerResponse).destroyed === true ||
+    res.socket?.destroyed === true ||
+    (res as Http2ServerResponse).stream?.destroyed === true
+  );
 }
 
 function startExchange(x: Exchange): void {

@@ -2,8 +2,8 @@
 // The EWMA is time-decayed (tau 10 s): a sample's weight grows with the time since the previous
 // one, so the estimate covers roughly the last tau whatever the request rate. When read, the
 // estimate also decays towards zero with idle time, so a target that was slow gets probed again
-// instead of starving. A target with no sample yet scores 0 (optimistic) and is tried first; ties
-// go to fewer in-flight, then rotate.
+// instead of starving. A target with no sample yet scores 0 (optimistic) and is tried first, one
+// attempt at a time until it has answered; ties go to fewer in-flight, then rotate.
 import type { Clock } from '../clock.js';
 import type { Balancer, BalancerContext, BalancedTarget } from './balancer.js';
 
@@ -67,7 +67,9 @@ export class EwmaBalancer implements Balancer {
   }
 
   private cost(t: BalancedTarget, now: number): number {
-    if (this.known[t.index] === 0) return 0;
+    // Unknown: tried first, but only one attempt at a time until its first answer, so a slow or
+    // hung new target cannot soak up every concurrent request meanwhile (0 x anything is 0).
+    if (this.known[t.index] === 0) return t.active === 0 ? 0 : Number.POSITIVE_INFINITY;
     return (this.decayed(t.index, now) * (t.active + 1)) / t.weight;
   }
 
