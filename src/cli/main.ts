@@ -4,11 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfigYaml } from '../config/defaults.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
-import { Generation } from '../gateway/generation.js';
-import { listStages } from '../pipeline/registry.js';
-import { MemoryKeyValueStore } from '../store/kv-memory.js';
-import { silentLogger } from '../telemetry/log.js';
-import { up } from './up.js';
+
+// Subcommands import what they need on demand, so `shieldx stages` doesn't load the database drivers.
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -32,6 +29,7 @@ program
   .option('--demo', 'also start the bundled demo app')
   .option('--no-demo', 'do not start the bundled demo app')
   .action(async (o: { config?: string; workers: number; demo?: boolean }) => {
+    const { up } = await import('./up.js');
     await up({ config: o.config, workers: o.workers, demo: o.demo });
   });
 
@@ -43,12 +41,8 @@ config
     .action(async (file: string) => {
     const loaded = loadConfigFile(file);
     // Compile it as the gateway would, so stage settings (key expressions, CIDRs, regexes) are checked too.
-    // No connections are made: a memory store stands in for Redis, only to validate the settings.
-    const memory = new MemoryKeyValueStore();
-    const kv = { memory, redis: loaded.config.store.redis_url ? memory : undefined };
-    const gen = Generation.build(loaded, { kv, log: silentLogger }, undefined, { dryRun: true });
-    await gen.retire(undefined, 0);
-    await memory.close();
+    const { validateConfig } = await import('../gateway/validate.js');
+    await validateConfig(loaded);
     const c = loaded.config;
     process.stdout.write(
       `${file}: OK (${c.listeners.length} listener(s), ${c.routes.length} route(s), ${Object.keys(c.upstreams).length} upstream(s); sha256 ${loaded.sha256.slice(0, 12)})\n`,
@@ -64,7 +58,8 @@ config
 program
   .command('stages')
   .description('list the registered pipeline stages')
-  .action(() => {
+  .action(async () => {
+    const { listStages } = await import('../pipeline/registry.js');
     for (const s of listStages()) process.stdout.write(`${s.name.padEnd(16)} ${s.description}\n`);
   });
 

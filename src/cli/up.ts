@@ -11,6 +11,7 @@ import { watchConfigFile } from '../config/watch.js';
 import { type DemoApp, startDemoApp } from '../demo/app.js';
 import { Gateway } from '../gateway/gateway.js';
 import { ensureDevCertificate } from '../gateway/tls.js';
+import { validateConfig } from '../gateway/validate.js';
 import { listConfigRevisions, recordConfigRevision } from '../store/config-revisions.js';
 import { type Stores, openStores } from '../store/index.js';
 import { type Logger, createLogger } from '../telemetry/log.js';
@@ -285,7 +286,7 @@ async function runPrimary(opts: UpOptions, n: number): Promise<void> {
       }
     });
   };
-  for (let i = 0; i < n; i++) fork();
+  // The admin listener first: the workers' 'ready' messages read `admin`.
   const admin =
     loaded.config.admin.enabled
       ? await startAdminServer(
@@ -302,9 +303,12 @@ async function runPrimary(opts: UpOptions, n: number): Promise<void> {
           log,
         )
       : undefined;
-  const reload = () => {
+  for (let i = 0; i < n; i++) fork();
+  const reload = async () => {
     try {
       const next = source.load();
+      // Compile it as the workers will, so a stage error is rejected here and not half-applied.
+      await validateConfig(next);
       loaded = next;
     } catch (e) {
       metrics.configReloads.labels('rejected').inc();
@@ -316,8 +320,8 @@ async function runPrimary(opts: UpOptions, n: number): Promise<void> {
     void recordRevision(stores, loaded, 'applied', undefined, log);
     for (const w of workers) w.send({ type: 'reload' });
   };
-  const unwatch = source.file ? watchConfigFile(source.file, reload) : undefined;
-  process.on('SIGHUP', reload);
+  const unwatch = source.file ? watchConfigFile(source.file, () => void reload()) : undefined;
+  process.on('SIGHUP', () => void reload());
   const shutdown = () => {
     if (stopping) return;
     stopping = true;
