@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { compileCidrs, type IpMatcher } from '../pipeline/cidr.js';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { ClientIdentity, Principal, RequestContext, RequestInfo } from '../pipeline/stage.js';
@@ -26,25 +27,15 @@ function stripMapped(ip: string): string {
 
 /** Trusted-proxy aware client IP resolution. */
 export class ClientIpResolver {
-  private readonly trusted: BlockList | undefined;
+  private readonly trusted: IpMatcher | undefined;
 
+  /** Throws StageConfigError naming an invalid CIDR. */
   constructor(trustedCidrs: readonly string[]) {
-    if (trustedCidrs.length === 0) return;
-    const bl = new BlockList();
-    for (const c of trustedCidrs) {
-      const [addr, bits] = c.split('/');
-      const type = isIP(addr ?? '') === 6 ? 'ipv6' : 'ipv4';
-      if (!addr || isIP(addr) === 0) throw new Error(`identity.trusted_proxies: invalid CIDR "${c}"`);
-      if (bits === undefined) bl.addAddress(addr, type);
-      else bl.addSubnet(addr, Number(bits), type);
-    }
-    this.trusted = bl;
+    if (trustedCidrs.length > 0) this.trusted = compileCidrs(trustedCidrs, ['identity', 'trusted_proxies']);
   }
 
   private isTrusted(ip: string): boolean {
-    const t = this.trusted;
-    if (!t) return false;
-    return t.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+    return this.trusted !== undefined && this.trusted(ip);
   }
 
   /** The peer address, or — when the peer is a trusted proxy — the right-most untrusted X-Forwarded-For hop. */

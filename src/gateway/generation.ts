@@ -57,7 +57,8 @@ export class Generation {
     try {
       clientIp = new ClientIpResolver(cfg.identity.trusted_proxies);
     } catch (e) {
-      return fail(['identity', 'trusted_proxies'], (e as Error).message);
+      if (e instanceof StageConfigError) return fail(e.path, e.message);
+      throw e;
     }
     const pools = new Map<string, UpstreamPool>();
     const created: UpstreamPool[] = [];

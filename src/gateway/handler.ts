@@ -31,6 +31,7 @@ interface Exchange {
   startNs: bigint;
   status: number;
   action: string;
+  proxy: { clientClosed(): void } | undefined;
 }
 
 const EXCHANGE = Symbol('shieldx.exchange');
@@ -60,6 +61,7 @@ function onResponseClose(this: Tracked): void {
   const x = this[EXCHANGE];
   if (x === undefined) return;
   this[EXCHANGE] = undefined;
+  if (x.proxy !== undefined && !this.writableFinished) x.proxy.clientClosed();
   x.gen.leave();
   const status = x.status || (this.headersSent ? this.statusCode : 499);
   const action = x.status ? x.action : this.writableFinished ? 'allow' : 'client_closed';
@@ -109,6 +111,7 @@ export function handleRequest(env: HandlerEnv, req: AnyRequest, res: AnyResponse
     startNs,
     status: 0,
     action: '',
+    proxy: undefined,
   };
   const tracked = res as Tracked;
   tracked[EXCHANGE] = x;
@@ -228,7 +231,7 @@ function forward(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyRespons
   const strip = rt.stripPrefix;
   if (strip !== undefined && path.startsWith(strip)) path = path.slice(strip.length) || '/';
   if (path.charCodeAt(0) !== 47 /* / */) path = `/${path}`;
-  proxyRequest(ctx, req, res, {
+  x.proxy = proxyRequest(ctx, req, res, {
     pool: rt.pool,
     hashKey: rt.pool.cfg.balancer === 'rendezvous' ? rt.hashKey(ctx) : '',
     path,

@@ -2,7 +2,7 @@
 // timeouts, and retries (idempotent methods without a request body only, within the retry budget).
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { RequestContext } from '../pipeline/stage.js';
 import { metrics } from '../telemetry/metrics.js';
@@ -81,14 +81,23 @@ export function upstreamRequestHeaders(ctx: RequestContext, clientPort: number |
   return out;
 }
 
-/** Response headers to send to the client: hop-by-hop removed, request id and stage headers added. */
-function clientResponseHeaders(ctx: RequestContext, src: IncomingHttpHeaders): OutgoingHttpHeaders {
+/** Response headers for the client from the upstream's raw header list: hop-by-hop removed, request id and stage headers added. */
+function clientResponseHeaders(ctx: RequestContext, raw: Buffer[] | string[] | null): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  const named = connectionTokens(src.connection);
-  for (const k in src) {
-    if (HOP_BY_HOP.has(k) || (named !== undefined && named.includes(k))) continue;
-    out[k] = src[k];
+  let named: string[] | undefined;
+  if (raw !== null) {
+    for (let i = 0; i < raw.length; i += 2) {
+      const k = (raw[i] as Buffer | string).toString('latin1').toLowerCase();
+      const v = (raw[i + 1] as Buffer | string).toString('latin1');
+      if (k === 'connection') named = connectionTokens(v);
+      if (HOP_BY_HOP.has(k)) continue;
+      const prev = out[k];
+      if (prev === undefined) out[k] = v;
+      else if (Array.isArray(prev)) prev.push(v);
+      else out[k] = k === 'set-cookie' ? [prev as string, v] : `${prev as string}, ${v}`;
+    }
   }
+  if (named !== undefined) for (const k of named) delete out[k];
   const extra = ctx.responseHeaders;
   for (const k in extra) out[k] = extra[k];
   out['x-request-id'] = ctx.id;
@@ -130,22 +139,24 @@ function classify(err: Error & { code?: string }): FailureKind {
   }
 }
 
-const discard = (): Writable =>
-  new Writable({
-    write(_c, _e, cb) {
-      cb();
-    },
-  });
-
-/** One proxied exchange; an object rather than closures so each attempt allocates little. */
-class Exchange {
+/**
+ * One proxied exchange. It is its own undici dispatch handler (the low-level callback interface:
+ * no per-request stream wrappers or listeners), and an object rather than closures so each attempt
+ * allocates little.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
   private attempt = 0;
   private tried: Set<Target> | undefined;
   private target: Target | undefined;
   private t0 = 0;
+  /** The attempt's outcome has been reported to the pool (pool.end / cancel). */
   private ended = false;
+  /** The upstream exchange finished (complete or error). */
+  private settled = true;
   private responded = false;
   private retryStatus = 0;
+  private abortUpstream: ((err?: Error) => void) | undefined;
+  private resumeUpstream: (() => void) | undefined;
   private readonly body: Readable | null;
   private readonly limit: BodyLimit | undefined;
   private readonly retryable: boolean;
@@ -173,6 +184,7 @@ class Exchange {
 
   start(): void {
     const pool = this.o.pool;
+    if (clientGone(this.res)) return;
     const t = pool.pick(this.o.hashKey, this.tried);
     if (t === undefined) {
       this.fail(503, 'no_upstream', `no available target in upstream "${pool.name}"`);
@@ -184,60 +196,84 @@ class Exchange {
     }
     this.target = t;
     this.ended = false;
+    this.settled = false;
     this.retryStatus = 0;
+    this.abortUpstream = undefined;
     pool.begin(t);
     this.t0 = performance.now();
-    const path = t.pathPrefix + this.fullPath;
-    t.dispatcher.stream(
+    t.dispatcher.dispatch(
       {
-        path,
+        path: t.pathPrefix + this.fullPath,
         method: this.ctx.request.method as Dispatcher.HttpMethod,
         headers: this.headers,
         body: this.body,
         headersTimeout: this.o.readTimeoutMs,
         bodyTimeout: this.o.readTimeoutMs,
-        opaque: this,
       },
-      onResponse,
-      onComplete,
+      this,
     );
   }
 
-  /** Response headers arrived from the upstream. */
-  headersArrived(statusCode: number, headers: IncomingHttpHeaders): Writable {
+  /** The client went away: stop the upstream exchange too. */
+  clientClosed(): void {
+    if (!this.settled) this.abortUpstream?.(new ClientClosedError());
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortUpstream = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null, resume: () => void): boolean {
+    if (statusCode < 200) return true; // interim responses are not forwarded
     const latency = performance.now() - this.t0;
     const pool = this.o.pool;
     const t = this.target as Target;
     this.ended = true;
+    this.resumeUpstream = resume;
     metrics.upstreamDuration.labels(pool.name).observe(latency / 1000);
-    const failed = statusCode >= 500;
-    pool.end(t, latency, failed ? 'status_5xx' : undefined);
+    pool.end(t, latency, statusCode >= 500 ? 'status_5xx' : undefined);
     if (RETRY_STATUS.has(statusCode) && this.canRetry()) {
       this.retryStatus = statusCode;
-      return discard();
+      return true;
     }
     const res = this.res;
-    if (res.headersSent || res.destroyed) return discard();
+    if (res.headersSent || res.destroyed) return true;
     this.responded = true;
     try {
-      res.writeHead(statusCode, clientResponseHeaders(this.ctx, headers));
+      res.writeHead(statusCode, clientResponseHeaders(this.ctx, rawHeaders));
     } catch (e) {
       this.ctx.log.warn({ err: e }, 'upstream response headers rejected');
       this.responded = false;
       this.fail(502, 'bad_upstream_response', 'upstream sent headers that cannot be forwarded');
-      return discard();
+      return true;
     }
     this.o.onDone(statusCode, 'allow');
-    return res as unknown as Writable;
+    return true;
   }
 
-  complete(err: (Error & { code?: string }) | null): void {
-    const pool = this.o.pool;
-    const t = this.target as Target;
-    if (err === null) {
-      if (this.retryStatus !== 0) this.retry();
+  onData(chunk: Buffer): boolean {
+    if (!this.responded) return true; // a response being discarded (retry, or the client is gone)
+    const res = this.res;
+    if (res.destroyed) return true;
+    if ((res as Writable).write(chunk)) return true;
+    // Backpressure: undici stops reading the upstream until the client drains.
+    res.once('drain', this.resumeUpstream as () => void);
+    return false;
+  }
+
+  onComplete(): void {
+    this.settled = true;
+    if (this.retryStatus !== 0) {
+      this.retry();
       return;
     }
+    if (this.responded) this.res.end();
+  }
+
+  onError(err: Error & { code?: string }): void {
+    this.settled = true;
+    const pool = this.o.pool;
+    const t = this.target as Target;
     if (this.limit?.exceeded) {
       if (!this.ended) pool.cancel(t);
       this.ended = true;
@@ -253,15 +289,15 @@ class Exchange {
       else if (this.retryStatus !== 0) this.retry();
       return;
     }
-    const kind = classify(err);
     this.ended = true;
     // Not req.destroyed: undici destroys the request body stream on any upstream error.
-    if (kind === 'reset' && clientGone(this.res)) {
+    if (err instanceof ClientClosedError || clientGone(this.res)) {
       // The client went away and the upstream request was aborted with it: not the upstream's fault.
       pool.cancel(t);
       this.o.onDone(499, 'client_closed');
       return;
     }
+    const kind = classify(err);
     pool.end(t, performance.now() - this.t0, kind);
     if (this.canRetry()) {
       this.retry();
@@ -307,16 +343,19 @@ function clientGone(res: AnyResponse): boolean {
   );
 }
 
+class ClientClosedError extends Error {
+  constructor() {
+    super('client closed the connection');
+  }
+}
+
 function startExchange(x: Exchange): void {
   x.start();
 }
-function onResponse(data: Dispatcher.StreamFactoryData<Exchange>): Writable {
-  return data.opaque.headersArrived(data.statusCode, data.headers as IncomingHttpHeaders);
-}
-function onComplete(err: Error | null, data: { opaque: Exchange }): void {
-  data.opaque.complete(err as (Error & { code?: string }) | null);
-}
 
-export function proxyRequest(ctx: RequestContext, req: AnyRequest, res: AnyResponse, o: ProxyOptions): void {
-  new Exchange(ctx, req, res, o).start();
+/** Start proxying; the returned handle lets the caller abort the upstream side when the client leaves. */
+export function proxyRequest(ctx: RequestContext, req: AnyRequest, res: AnyResponse, o: ProxyOptions): { clientClosed(): void } {
+  const x = new Exchange(ctx, req, res, o);
+  x.start();
+  return x;
 }

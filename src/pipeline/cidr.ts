@@ -6,6 +6,8 @@ import { StageConfigError } from './stage.js';
 
 export type IpMatcher = (ip: string) => boolean;
 
+const CACHE_MAX = 4096;
+
 /**
  * Compile CIDRs ("10.0.0.0/8", "2001:db8::/32") and bare addresses ("192.0.2.1", "::1") into a
  * matcher. Host bits beyond the prefix are ignored ("10.1.2.3/8" = "10.0.0.0/8"). Throws
@@ -15,15 +17,24 @@ export type IpMatcher = (ip: string) => boolean;
 export function compileCidrs(cidrs: readonly string[], configPath: (string | number)[] = []): IpMatcher {
   const list = new net.BlockList();
   for (let i = 0; i < cidrs.length; i++) addCidr(list, cidrs[i] as string, [...configPath, i]);
+  // BlockList.check builds a native SocketAddress per call; clients repeat, so remember answers
+  // (bounded: cleared when full, so many distinct addresses only cost the uncached path).
+  const cache = new Map<string, boolean>();
   return (ip) => {
+    const hit = cache.get(ip);
+    if (hit !== undefined) return hit;
     // Addresses with a zone ("fe80::1%eth0") are matched without it.
     const pct = ip.indexOf('%');
     const addr = pct === -1 ? ip : ip.slice(0, pct);
+    let r: boolean;
     try {
-      return list.check(addr, addr.includes(':') ? 'ipv6' : 'ipv4');
+      r = list.check(addr, addr.includes(':') ? 'ipv6' : 'ipv4');
     } catch {
-      return false;
+      r = false;
     }
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(ip, r);
+    return r;
   };
 }
 

@@ -33,10 +33,10 @@ export class Pipeline {
     const list = this.timed;
     for (let i = start; i < list.length; i++) {
       const t = list[i] as TimedStage;
-      const t0 = process.hrtime.bigint();
+      const t0 = performance.now();
       const r = t.stage.run(ctx);
       if (isPromise(r)) return this.continueAsync(ctx, i, t, t0, r);
-      t.timer.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+      t.timer.observe((performance.now() - t0) / 1000);
       if (r !== undefined) return r;
     }
     return undefined;
@@ -46,11 +46,11 @@ export class Pipeline {
     ctx: RequestContext,
     i: number,
     t: TimedStage,
-    t0: bigint,
+    t0: number,
     pending: Promise<StageResult>,
   ): Promise<StageResult> {
     const r = await pending;
-    t.timer.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+    t.timer.observe((performance.now() - t0) / 1000);
     if (r !== undefined) return r;
     return this.runFrom(ctx, i + 1);
   }

@@ -1,5 +1,6 @@
 // Prometheus metrics. One registry per process; metric objects are created once and shared.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastCounter, FastHistogram } from './fast-metrics.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'shieldx_process_' });
@@ -7,33 +8,34 @@ collectDefaultMetrics({ register: registry, prefix: 'shieldx_process_' });
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export const metrics = {
-  requests: new Counter({
-    name: 'shieldx_requests_total',
-    help: 'Requests handled, by route, final action and response status.',
-    labelNames: ['route', 'action', 'status'] as const,
-    registers: [registry],
-  }),
-  requestDuration: new Histogram({
-    name: 'shieldx_request_duration_seconds',
-    help: 'End-to-end request latency (first byte in to response finished).',
-    labelNames: ['route'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  }),
-  stageDuration: new Histogram({
-    name: 'shieldx_stage_duration_seconds',
-    help: 'Time spent in each pipeline stage.',
-    labelNames: ['stage'] as const,
-    buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-    registers: [registry],
-  }),
-  upstreamDuration: new Histogram({
-    name: 'shieldx_upstream_duration_seconds',
-    help: 'Upstream response-header latency per upstream pool.',
-    labelNames: ['upstream'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  }),
+  // Per-request metrics use the allocation-free implementations (fast-metrics.ts).
+  requests: new FastCounter(
+    'shieldx_requests_total',
+    'Requests handled, by route, final action and response status.',
+    ['route', 'action', 'status'],
+    [registry],
+  ),
+  requestDuration: new FastHistogram(
+    'shieldx_request_duration_seconds',
+    'End-to-end request latency (first byte in to response finished).',
+    ['route'],
+    LATENCY_BUCKETS,
+    [registry],
+  ),
+  stageDuration: new FastHistogram(
+    'shieldx_stage_duration_seconds',
+    'Time spent in each pipeline stage.',
+    ['stage'],
+    [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    [registry],
+  ),
+  upstreamDuration: new FastHistogram(
+    'shieldx_upstream_duration_seconds',
+    'Upstream response-header latency per upstream pool.',
+    ['upstream'],
+    LATENCY_BUCKETS,
+    [registry],
+  ),
   upstreamHealthy: new Gauge({
     name: 'shieldx_upstream_target_healthy',
     help: '1 when an upstream target is healthy and not ejected, else 0.',
