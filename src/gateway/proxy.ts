@@ -154,6 +154,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   /** The upstream exchange finished (complete or error). */
   private settled = true;
   private responded = false;
+  /** Response body bytes still expected per Content-Length (-1 unknown), to end with the last chunk. */
+  private remaining = -1;
   private retryStatus = 0;
   private abortUpstream: ((err?: Error) => void) | undefined;
   private resumeUpstream: (() => void) | undefined;
@@ -240,7 +242,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (res.headersSent || res.destroyed) return true;
     this.responded = true;
     try {
-      res.writeHead(statusCode, clientResponseHeaders(this.ctx, rawHeaders));
+      const headers = clientResponseHeaders(this.ctx, rawHeaders);
+      const cl = headers['content-length'];
+      this.remaining = typeof cl === 'string' && this.ctx.request.method !== 'HEAD' ? Number(cl) : -1;
+      res.writeHead(statusCode, headers);
     } catch (e) {
       this.ctx.log.warn({ err: e }, 'upstream response headers rejected');
       this.responded = false;
@@ -255,6 +260,13 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (!this.responded) return true; // a response being discarded (retry, or the client is gone)
     const res = this.res;
     if (res.destroyed) return true;
+    if (this.remaining === chunk.length) {
+      // The last chunk of a sized body: headers, body and end go out in one write.
+      this.remaining = 0;
+      res.end(chunk);
+      return true;
+    }
+    if (this.remaining > 0) this.remaining -= chunk.length;
     if ((res as Writable).write(chunk)) return true;
     // Backpressure: undici stops reading the upstream until the client drains.
     res.once('drain', this.resumeUpstream as () => void);
@@ -267,7 +279,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.retry();
       return;
     }
-    if (this.responded) this.res.end();
+    if (this.responded && !this.res.writableEnded) this.res.end();
   }
 
   onError(err: Error & { code?: string }): void {
