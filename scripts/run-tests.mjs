@@ -16,9 +16,7 @@ const files = [];
   }
 })(dist);
 const filters = process.argv.slice(2);
-const selected = files
-  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-  .sort();
+const selected = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
 if (selected.length === 0) {
   console.error('no test files found under dist/ (did the build run?)');
   process.exit(1);

@@ -38,7 +38,7 @@ config
   .command('check')
   .argument('<file>', 'shieldx.yaml to validate')
   .description('validate a configuration file (schema, references, stage settings) without starting anything')
-    .action(async (file: string) => {
+  .action(async (file: string) => {
     const loaded = loadConfigFile(file);
     // Compile it as the gateway would, so stage settings (key expressions, CIDRs, regexes) are checked too.
     const { validateConfig } = await import('../gateway/validate.js');

@@ -272,7 +272,9 @@ async function runPrimary(opts: UpOptions, n: number): Promise<void> {
         listeners = m.listeners;
         if (ready === n) {
           log.info({ listeners, workers: n, admin: admin?.url, demo: demo?.url }, 'shieldx ready');
-          process.stderr.write(`\nShieldX is running with ${n} workers: ${JSON.stringify(listeners)}\n  admin ${admin?.url ?? '(disabled)'}\n`);
+          process.stderr.write(
+            `\nShieldX is running with ${n} workers: ${JSON.stringify(listeners)}\n  admin ${admin?.url ?? '(disabled)'}\n`,
+          );
         }
       }
       if (m?.type === 'reloaded' && m.error) log.error({ worker: w.id }, `worker rejected the configuration: ${m.error}`);
@@ -287,22 +289,27 @@ async function runPrimary(opts: UpOptions, n: number): Promise<void> {
     });
   };
   // The admin listener first: the workers' 'ready' messages read `admin`.
-  const admin =
-    loaded.config.admin.enabled
-      ? await startAdminServer(
-          loaded.config.admin.address,
-          {
-            metrics: async () => {
-              const [agg, own] = await Promise.all([aggregator.clusterMetrics(), registry.metrics()]);
-              return { text: `${agg}\n${own.split('\n').filter((l) => l.startsWith('shieldx_config')).join('\n')}`, contentType: aggregator.contentType };
-            },
-            notReady: async () => (ready >= n && !stopping ? [] : [`${Math.max(ready, 0)}/${n} workers ready`]),
-            config: () => summary(loaded),
-            revisions: (limit) => listConfigRevisions(stores.sql, { limit }),
+  const admin = loaded.config.admin.enabled
+    ? await startAdminServer(
+        loaded.config.admin.address,
+        {
+          metrics: async () => {
+            const [agg, own] = await Promise.all([aggregator.clusterMetrics(), registry.metrics()]);
+            return {
+              text: `${agg}\n${own
+                .split('\n')
+                .filter((l) => l.startsWith('shieldx_config'))
+                .join('\n')}`,
+              contentType: aggregator.contentType,
+            };
           },
-          log,
-        )
-      : undefined;
+          notReady: async () => (ready >= n && !stopping ? [] : [`${Math.max(ready, 0)}/${n} workers ready`]),
+          config: () => summary(loaded),
+          revisions: (limit) => listConfigRevisions(stores.sql, { limit }),
+        },
+        log,
+      )
+    : undefined;
   for (let i = 0; i < n; i++) fork();
   const reload = async () => {
     try {

@@ -60,10 +60,13 @@ describe('config loading', () => {
   });
 
   test('unknown keys, unknown upstream references and duplicates are errors with paths', () => {
-    const err = issuesOf(MIN.replace('upstream: app', 'upstream: nope') + 'colour: blue\n');
+    const err = issuesOf(`${MIN.replace('upstream: app', 'upstream: nope')}colour: blue\n`);
     const paths = err.issues.map((i) => i.path);
     assert.ok(paths.includes('routes[0].upstream'), paths.join());
-    assert.ok(err.issues.some((i) => i.message.includes('colour')), JSON.stringify(err.issues));
+    assert.ok(
+      err.issues.some((i) => i.message.includes('colour')),
+      JSON.stringify(err.issues),
+    );
     const upstreamIssue = err.issues.find((i) => i.path === 'routes[0].upstream');
     assert.equal(upstreamIssue?.line, 11);
     const dup = issuesOf(MIN.replace('routes:\n', 'routes:\n  - name: all\n    upstream: app\n'));

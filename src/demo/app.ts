@@ -38,7 +38,13 @@ export function startDemoApp(port = 0, host = '127.0.0.1'): Promise<DemoApp> {
       });
       req.on('end', () => {
         const body = JSON.stringify(
-          { method: req.method, url, headers: req.headers, body_bytes: size, body: Buffer.concat(chunks).toString('utf8').slice(0, 4096) },
+          {
+            method: req.method,
+            url,
+            headers: req.headers,
+            body_bytes: size,
+            body: Buffer.concat(chunks).toString('utf8').slice(0, 4096),
+          },
           null,
           2,
         );

@@ -35,7 +35,7 @@ export class ClientIpResolver {
   }
 
   private isTrusted(ip: string): boolean {
-    return this.trusted !== undefined && this.trusted(ip);
+    return this.trusted?.(ip) === true;
   }
 
   /** The peer address, or — when the peer is a trusted proxy — the right-most untrusted X-Forwarded-For hop. */

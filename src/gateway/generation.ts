@@ -110,13 +110,7 @@ export class Generation {
       for (const r of routes) void r.pipeline.close();
       throw e;
     }
-    const gen = new Generation(
-      loaded,
-      new Router(routes.map((r) => ({ route: r.route, value: r }))),
-      routes,
-      pools,
-      clientIp,
-    );
+    const gen = new Generation(loaded, new Router(routes.map((r) => ({ route: r.route, value: r }))), routes, pools, clientIp);
     if (!opts.dryRun) for (const p of created) p.startHealthChecks();
     return gen;
   }

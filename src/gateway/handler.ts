@@ -124,13 +124,27 @@ export function handleRequest(env: HandlerEnv, req: AnyRequest, res: AnyResponse
   if (v !== '1.1' && v !== '2.0' && v !== '1.0') {
     x.routeName = '(none)';
     finish(x, 505, 'deny');
-    sendJson(res, 505, { error: 'http_version_not_supported', reason: `HTTP/${v} is not supported`, request_id: id }, undefined, id, true);
+    sendJson(
+      res,
+      505,
+      { error: 'http_version_not_supported', reason: `HTTP/${v} is not supported`, request_id: id },
+      undefined,
+      id,
+      true,
+    );
     return;
   }
   if (v === '2.0' && (req as Http2ServerRequest).stream === undefined) {
     x.routeName = '(none)';
     finish(x, 505, 'deny');
-    sendJson(res, 505, { error: 'http_version_not_supported', reason: 'HTTP/2.0 over an HTTP/1 connection', request_id: id }, undefined, id, true);
+    sendJson(
+      res,
+      505,
+      { error: 'http_version_not_supported', reason: 'HTTP/2.0 over an HTTP/1 connection', request_id: id },
+      undefined,
+      id,
+      true,
+    );
     return;
   }
   const rt = gen.router.match(host, path, method);
@@ -182,7 +196,14 @@ function stageFailed(x: Exchange, res: AnyResponse, ctx: RequestContext, e: unkn
   sendJson(res, 500, { error: 'internal_error', reason: 'a gateway stage failed', request_id: ctx.id }, undefined, ctx.id);
 }
 
-function act(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyResponse, ctx: RequestContext, v: Verdict | undefined): void {
+function act(
+  x: Exchange,
+  rt: RouteRuntime,
+  req: AnyRequest,
+  res: AnyResponse,
+  ctx: RequestContext,
+  v: Verdict | undefined,
+): void {
   if (res.destroyed) return;
   if (v === undefined || v.action === 'allow') {
     forward(x, rt, req, res, ctx);

@@ -52,8 +52,10 @@ export class Listener {
       mtls: (cfg.tls?.client_auth.mode ?? 'none') !== 'none',
       port: () => this.boundPort,
     };
-    const onRequest = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) =>
-      handleRequest(env, req, res);
+    const onRequest = (
+      req: http.IncomingMessage | http2.Http2ServerRequest,
+      res: http.ServerResponse | http2.Http2ServerResponse,
+    ) => handleRequest(env, req, res);
     let server: AnyServer;
     if (cfg.protocol === 'http') {
       server = http.createServer(

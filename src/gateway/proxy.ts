@@ -1,6 +1,6 @@
 // Forwarding a request to an upstream pool: target choice, circuit breaker, streaming both ways,
 // timeouts, and retries (idempotent methods without a request body only, within the retry budget).
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
@@ -58,7 +58,7 @@ export function upstreamRequestHeaders(ctx: RequestContext, clientPort: number |
   const named = connectionTokens(src.connection);
   for (const k in src) {
     if (k.charCodeAt(0) === 58 /* : */ || HOP_BY_HOP.has(k)) continue;
-    if (named !== undefined && named.includes(k)) continue;
+    if (named?.includes(k)) continue;
     const v = src[k];
     if (v !== undefined) out[k] = v;
   }

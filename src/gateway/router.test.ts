@@ -27,7 +27,8 @@ test('routes match host, path type and method; first match wins', () => {
     ['x', '/submit', 'POST', 'post-only'],
     ['x', '/submit', 'GET', 'fallback'],
   ];
-  for (const [host, path, method, want] of cases) assert.equal(router.match(host, path, method), want, `${method} ${host}${path}`);
+  for (const [host, path, method, want] of cases)
+    assert.equal(router.match(host, path, method), want, `${method} ${host}${path}`);
 });
 
 test('no route → undefined', () => {

@@ -114,7 +114,11 @@ export class FastHistogram extends FastMetric<FastHistogramChild> {
       let cumulative = 0;
       for (let i = 0; i < this.bounds.length; i++) {
         cumulative += child.counts[i] as number;
-        values.push({ labels: { ...labels, le: this.bounds[i] as number }, value: cumulative, metricName: `${this.name}_bucket` });
+        values.push({
+          labels: { ...labels, le: this.bounds[i] as number },
+          value: cumulative,
+          metricName: `${this.name}_bucket`,
+        });
       }
       values.push({ labels: { ...labels, le: '+Inf' }, value: child.count, metricName: `${this.name}_bucket` });
       values.push({ labels, value: child.sum, metricName: `${this.name}_sum` });

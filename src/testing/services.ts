@@ -42,7 +42,7 @@ export function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'package.json'))) {
     const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    if (up === dir) throw new Error(`package.json not found above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
   return dir;
