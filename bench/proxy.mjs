@@ -3,20 +3,23 @@
 // each target really works: 200 with the upstream's body on /, and for ShieldX 403 on /admin/x.
 //
 // Measured, in this order, each after a discarded warm-up run:
-//   upstream  the bench upstream directly (bench/upstream.mjs: Node `http`, fixed 92-byte body)
-//   nginx     Debian nginx as a plain reverse proxy (generated config, keepalive pool to the upstream)
-//   shieldx   `shieldx up` with a rate limit (memory token bucket, rate high enough never to reject)
-//             and access rules (CIDR deny + path deny) on its one route
+//   upstream    the bench upstream directly (bench/upstream.mjs: Node `http`, fixed 92-byte body)
+//   nginx       Debian nginx as a plain reverse proxy (generated config, keepalive pool to the upstream)
+//   node-floor  a reference, not a competitor: the thinnest Node reverse proxy (bench/node-floor.mjs:
+//               `http` server + undici Pool, forwarding only). What any Node proxy costs before doing
+//               anything of its own, so how much of ShieldX's gap to nginx is Node's HTTP stack.
+//   shieldx     `shieldx up` with a rate limit (memory token bucket, rate high enough never to reject)
+//               and access rules (CIDR deny + path deny) on its one route
 // Each proxy is started for its measurement and stopped after it: an idle one never takes CPU.
 //
 // CPU placement (--pin). The box has 2 cores for wrk, the upstream and the proxy, and on this VM
 // wrk, the Node upstream and nginx each cost roughly 25-35 µs of CPU per request: where each runs
-// decides which one limits throughput. Layouts:
+// decides which one limits throughput. node-floor is placed exactly as the proxies are. Layouts:
 //   split (default with 1 worker): wrk alone on CPU 0; the upstream and the proxy under test share
-//          CPU 1. wrk has headroom for any proxy, so in both proxy runs the server side (one core:
+//          CPU 1. wrk has headroom for any proxy, so in every proxy run the server side (one core:
 //          the proxy plus the same upstream work) is the bottleneck, on equal terms. Requests/s
 //          then compares (proxy + upstream) costs, which brings the slower proxy closer to the
-//          faster one; the CPU-per-request ratio printed last is the proxies' own costs.
+//          faster one; the "ratio proxy cpu per request" line is the proxies' own costs.
 //   proxy: the proxy alone on CPU 1; wrk and the upstream share CPU 0. It reads like "each proxy
 //          on its own core", but a fast proxy saturates CPU 0 first (measured: nginx at ~55% of
 //          its core while wrk + upstream had CPU 0 full), which caps nginx's requests/s and
@@ -32,12 +35,14 @@
 //   BENCH_WARMUP      --warmup       warm-up run per target, discarded (default 2s)
 //   BENCH_CONNECTIONS --connections  wrk connections (default 50)
 //   BENCH_THREADS     --threads      wrk threads (default 1)
-//   BENCH_WORKERS     --workers      ShieldX --workers and nginx worker_processes (default 1)
+//   BENCH_WORKERS     --workers      ShieldX --workers, nginx worker_processes and node-floor cluster
+//                                    workers (default 1)
 //   BENCH_PIN         --pin          split | proxy | none (see above)
-//   BENCH_TARGETS     --targets      comma list among upstream,nginx,shieldx (default all three)
+//   BENCH_TARGETS     --targets      comma list among upstream,nginx,node-floor,shieldx (default all)
 //   BENCH_ROUNDS      --rounds       repeat the sequence N times (targets alternate) and report the
 //                                    median of each figure (default 1); steadier on a busy machine
-// Exit status: 0 measured (and both targets met, when nginx and shieldx were both measured),
+// Exit status: 0 measured (and both targets met, when nginx and shieldx were both measured;
+//              node-floor is never judged),
 //              2 measured but a target missed, 1 could not run (the message says why).
 // wrk and nginx are installed with apt-get when missing (as root); ShieldX is built with
 // `npm run build` when dist/ is older than src/. Child processes never outlive the script (Ctrl-C
@@ -51,10 +56,19 @@ import { cpuBetween, cpuSnapshot } from './lib/cpu.mjs';
 import { expectStatus } from './lib/http-probe.mjs';
 import { runForeground, stopAll, stopChild, which } from './lib/processes.mjs';
 import { headerText, reportText } from './lib/report.mjs';
-import { LAYOUTS, placeUpstream, pinned, SHIELDX_MAIN, startNginx, startShieldx, startUpstream } from './lib/targets.mjs';
+import {
+  LAYOUTS,
+  placeUpstream,
+  pinned,
+  SHIELDX_MAIN,
+  startNginx,
+  startNodeFloor,
+  startShieldx,
+  startUpstream,
+} from './lib/targets.mjs';
 import { combineRounds, parseWrk, runWrk } from './lib/wrk.mjs';
 
-const ALL_TARGETS = ['upstream', 'nginx', 'shieldx'];
+const ALL_TARGETS = ['upstream', 'nginx', 'node-floor', 'shieldx'];
 
 // ---------------------------------------------------------------------------------------------
 // settings
@@ -83,7 +97,7 @@ function usage() {
     header.push(line.replace(/^\/\/ ?/, ''));
   }
   return `usage: bench/proxy [--duration 10s] [--warmup 2s] [--connections 50] [--threads 1] [--workers 1]
-                   [--pin split|proxy|none] [--targets upstream,nginx,shieldx] [--rounds 1]
+                   [--pin split|proxy|none] [--targets upstream,nginx,node-floor,shieldx] [--rounds 1]
 
 ${header.join('\n')}
 `;
@@ -233,6 +247,9 @@ async function measureTarget(settings, target, upstream, logDir, info) {
     if (target === 'nginx') {
       proc = await startNginx(opts);
       await expectStatus('nginx', proc.port, '/', 200, upstream.body);
+    } else if (target === 'node-floor') {
+      proc = await startNodeFloor(opts);
+      await expectStatus('node-floor', proc.port, '/', 200, upstream.body);
     } else {
       proc = await startShieldx(opts);
       const res = await expectStatus('shieldx', proc.port, '/', 200, upstream.body);

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { ROOT } from './common.mjs';
-import { LAYOUTS, nginxVersion } from './targets.mjs';
+import { LAYOUTS, nginxVersion, undiciVersion } from './targets.mjs';
 
 export const TARGET_RPS_RATIO = 0.5;
 export const TARGET_P99_RATIO = 2.0;
@@ -27,12 +27,13 @@ export function headerText(settings, upstream) {
   const wrk = `wrk -t${settings.threads} -c${settings.connections} -d${settings.duration} --latency`;
   return [
     'ShieldX proxy benchmark (bench/proxy)',
-    `machine   ${cpus.length} x ${cpus[0]?.model.trim() ?? '?'}, node ${process.version}, load average ${load}`,
-    `load      ${wrk}, after a ${settings.warmup} warm-up run per target (HTTP/1.1 keep-alive, GET /)${rounds}`,
-    `upstream  bench/upstream.mjs on 127.0.0.1:${upstream.port}: Node ${process.version} http server, 200 with a fixed ${Buffer.byteLength(upstream.body)}-byte JSON body; the same process for all targets`,
-    `nginx     ${nginxVersion()} plain reverse proxy, worker_processes ${settings.workers}, access_log off, upstream keepalive 64, HTTP/1.1 to the upstream`,
-    `shieldx   dist/ built on ${commitOf()} (plus any uncommitted changes), shieldx up --workers ${settings.workers}: memory rate limit (key ip, 1e6/s) + access rules (CIDR deny, /admin/** deny), log level warn, no access log`,
-    `cpu       --pin ${settings.pin}: ${LAYOUTS[settings.pin].describe}`,
+    `machine    ${cpus.length} x ${cpus[0]?.model.trim() ?? '?'}, node ${process.version}, load average ${load}`,
+    `load       ${wrk}, after a ${settings.warmup} warm-up run per target (HTTP/1.1 keep-alive, GET /)${rounds}`,
+    `upstream   bench/upstream.mjs on 127.0.0.1:${upstream.port}: Node ${process.version} http server, 200 with a fixed ${Buffer.byteLength(upstream.body)}-byte JSON body; the same process for all targets`,
+    `nginx      ${nginxVersion()} plain reverse proxy, worker_processes ${settings.workers}, access_log off, upstream keepalive 64, HTTP/1.1 to the upstream`,
+    `node-floor bench/node-floor.mjs, reference only: Node http server + undici ${undiciVersion() ?? '?'} Pool (dispatch), forwarding only, ${settings.workers} worker(s)`,
+    `shieldx    dist/ built on ${commitOf()} (plus any uncommitted changes), shieldx up --workers ${settings.workers}: memory rate limit (key ip, 1e6/s) + access rules (CIDR deny, /admin/** deny), log level warn, no access log`,
+    `cpu        --pin ${settings.pin}: ${LAYOUTS[settings.pin].describe}`,
     '',
   ].join('\n');
 }
@@ -81,7 +82,7 @@ function tableText(settings, results) {
     out.push(`req/s per round (medians above):`);
     for (const t of settings.targets) {
       const r = results[t];
-      if (r?.per_round) out.push(`  ${t.padEnd(8)} ${r.per_round.map((x) => fmt(x.rps, 0)).join(', ')}`);
+      if (r?.per_round) out.push(`  ${t.padEnd(10)} ${r.per_round.map((x) => fmt(x.rps, 0)).join(', ')}`);
     }
   }
   return out;
@@ -117,6 +118,21 @@ export function reportText(settings, info, results) {
     summary.pass = { rps: rpsOk, p99: p99Ok };
   } else if (settings.targets.includes('nginx') && settings.targets.includes('shieldx')) {
     out.push('ratios: n/a (a target failed, see above)');
+  }
+  // node-floor is a reference, never judged: how close to nginx Node's HTTP stack alone gets.
+  const f = results['node-floor'];
+  if (n && f && !n.error && !f.error) {
+    const floorRps = f.rps / n.rps;
+    out.push(`ratio rps node-floor/nginx = ${fmt(floorRps, 2)} (reference: the Node HTTP stack alone)`);
+    summary.reference_ratios = {
+      rps_node_floor_over_nginx: floorRps,
+      p99_node_floor_over_nginx: f.p99_ms / n.p99_ms,
+      proxy_cpu_per_request_node_floor_over_nginx: f.cpu_us_per_req.proxy / n.cpu_us_per_req.proxy,
+    };
+    if (s && !s.error) {
+      summary.reference_ratios.rps_shieldx_over_node_floor = s.rps / f.rps;
+      summary.reference_ratios.proxy_cpu_per_request_shieldx_over_node_floor = s.cpu_us_per_req.proxy / f.cpu_us_per_req.proxy;
+    }
   }
   for (const t of settings.targets) {
     const r = results[t];

@@ -1,14 +1,15 @@
-// The three things measured: the bench upstream, Debian nginx in front of it, ShieldX in front of it.
-// Each start function returns { entry, port } once the server answers; the caller stops `entry`.
+// The things measured: the bench upstream, and in front of it Debian nginx, the node-floor reference
+// (bench/node-floor.mjs) and ShieldX. Each start function returns { entry, port } once the server answers; the caller stops `entry`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BenchError, ROOT, sleep } from './common.mjs';
+import { BenchError, log, ROOT, sleep } from './common.mjs';
 import { expectStatus, freePort, waitReady } from './http-probe.mjs';
 import { logTail, startChild, which } from './processes.mjs';
 
 export const UPSTREAM_SCRIPT = path.join(ROOT, 'bench', 'upstream.mjs');
 export const SHIELDX_MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const NODE_FLOOR_SCRIPT = path.join(ROOT, 'bench', 'node-floor.mjs');
 
 /**
  * CPU lists (taskset -c) per role for each --pin layout; the reasons are in bench/proxy.mjs. The
@@ -123,6 +124,42 @@ export async function startNginx({ layout, logDir, upstreamPort, workers }) {
   const [cmd, args] = pinned(layout, 'proxy', nginx, [...base, '-g', 'daemon off;']);
   const entry = startChild('nginx', cmd, args, { logDir });
   await waitReady(entry, port, { timeoutMs: 10_000 });
+  return { entry, port };
+}
+
+/** undici's version in the repository's node_modules (what node-floor and ShieldX proxy with), or null. */
+export function undiciVersion() {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'undici', 'package.json'), 'utf8')).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** `node bench/node-floor.mjs UPSTREAM_PORT PORT WORKERS`, on the proxy's CPUs; ready on its port line. */
+export async function startNodeFloor({ layout, logDir, upstreamPort, workers }) {
+  if (!undiciVersion()) throw new BenchError('node-floor needs undici in node_modules (npm install)');
+  const port = await freePort();
+  let ready = false;
+  const [cmd, args] = pinned(layout, 'proxy', process.execPath, [
+    NODE_FLOOR_SCRIPT,
+    String(upstreamPort),
+    String(port),
+    String(workers),
+  ]);
+  const entry = startChild('node-floor', cmd, args, {
+    logDir,
+    onLine: (line) => {
+      // Printed once every worker listens (with one worker, as soon as it does).
+      if (line.startsWith('{"port":')) ready = true;
+    },
+  });
+  await waitReady(entry, port, { timeoutMs: 30_000, ready: () => ready });
+  // The port may answer before the line is read, or (several workers) before every worker listens.
+  const until = Date.now() + 30_000;
+  while (!ready && !entry.exited && Date.now() < until) await sleep(50);
+  if (entry.exited) throw new BenchError(`node-floor exited right after starting:\n${logTail(entry)}`);
+  if (!ready) throw new BenchError(`node-floor: answers, but not all ${workers} workers listen after 30 s:\n${logTail(entry)}`);
   return { entry, port };
 }
 
