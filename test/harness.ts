@@ -161,6 +161,8 @@ export interface RawResponse {
   statusLine: string;
   /** Lower-cased names; repeated headers joined with ", ". */
   headers: Record<string, string>;
+  /** The response head exactly as received (status line and header lines). */
+  head: string;
   body: string;
   /** The server closed (or reset) the connection after answering. */
   closed: boolean;
@@ -236,6 +238,7 @@ export function rawExchange(
       parsed = {
         status: Number(statusLine.split(' ')[1]),
         statusLine,
+        head: buf.subarray(0, end).toString('latin1'),
         headers,
         body: body.toString('utf8'),
         closed: false,

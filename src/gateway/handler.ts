@@ -3,7 +3,7 @@ import type { Http2ServerRequest } from 'node:http2';
 import type { Logger } from 'pino';
 import type { RequestContext, StageResult, Verdict } from '../pipeline/stage.js';
 import { metrics } from '../telemetry/metrics.js';
-import { type AnyRequest, buildContext, hostOf, requestId, splitUrl } from './context.js';
+import { type AnyRequest, buildContext, hostOf, requestId } from './context.js';
 import type { Generation, RouteRuntime } from './generation.js';
 import { type AnyResponse, proxyRequest } from './proxy.js';
 import { sendJson } from './respond.js';
@@ -37,13 +37,22 @@ interface Exchange {
 const EXCHANGE = Symbol('shieldx.exchange');
 type Tracked = AnyResponse & { [EXCHANGE]?: Exchange };
 
-const counterCache = new Map<string, { inc(): void }>();
+// route -> action -> status -> counter child: lookups by strings whose hash V8 already has (route
+// names and actions are long-lived strings) and small integers, no key string built per request.
+const counterCache = new Map<string, Map<string, Map<number, { inc(): void }>>>();
+let counterCacheSize = 0;
 function countRequest(route: string, action: string, status: number): void {
-  const key = `${route}\u0000${action}\u0000${status}`;
-  let c = counterCache.get(key);
+  let byAction = counterCache.get(route);
+  let byStatus = byAction?.get(action);
+  let c = byStatus?.get(status);
   if (c === undefined) {
     c = metrics.requests.labels(route, action, String(status));
-    if (counterCache.size < 10_000) counterCache.set(key, c);
+    if (counterCacheSize < 10_000) {
+      if (byAction === undefined) counterCache.set(route, (byAction = new Map()));
+      if (byStatus === undefined) byAction.set(action, (byStatus = new Map()));
+      byStatus.set(status, c);
+      counterCacheSize++;
+    }
   }
   c.inc();
 }
@@ -97,7 +106,10 @@ export function handleRequest(env: HandlerEnv, req: AnyRequest, res: AnyResponse
   const gen = env.current();
   gen.enter();
   const startNs = process.hrtime.bigint();
-  const [path, query] = splitUrl(req.url ?? '/');
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q + 1);
   const method = req.method ?? 'GET';
   const clientIp = gen.clientIp.resolve(req.socket?.remoteAddress, req.headers['x-forwarded-for']);
   const x: Exchange = {
@@ -115,7 +127,8 @@ export function handleRequest(env: HandlerEnv, req: AnyRequest, res: AnyResponse
   };
   const tracked = res as Tracked;
   tracked[EXCHANGE] = x;
-  res.once('close', onResponseClose);
+  // 'close' comes once per response; on() rather than once() spares the per-request wrapper.
+  res.on('close', onResponseClose);
 
   const host = hostOf(req);
   const id = requestId(req.headers['x-request-id']);
@@ -261,6 +274,6 @@ function forward(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyRespons
     maxBodyBytes: rt.limits.max_body_bytes,
     hasBody: hasBody(req, ctx.contentLength),
     clientPort: x.env.port(),
-    onDone: (status, action) => finish(x, status, action),
+    outcome: x,
   });
 }

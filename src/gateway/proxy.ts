@@ -1,6 +1,6 @@
 // Forwarding a request to an upstream pool: target choice, circuit breaker, streaming both ways,
 // timeouts, and retries (idempotent methods without a request body only, within the retry budget).
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
@@ -40,68 +40,169 @@ export interface ProxyOptions {
   /** Whether the request carries a body to stream upstream. */
   hasBody: boolean;
   clientPort: number | undefined;
-  onDone: (status: number, action: string) => void;
+  /** Where the exchange records the status and action it ended with (for metrics and the access log). */
+  outcome: ProxyOutcome;
 }
 
+/** The final status and action of a proxied request, written by the proxy when it knows them. */
+export interface ProxyOutcome {
+  status: number;
+  action: string;
+}
+
+/** The header names a Connection header lists, beyond the hop-by-hop ones always dropped; undefined for none. */
 function connectionTokens(v: string | string[] | undefined): string[] | undefined {
   if (v === undefined) return undefined;
+  // The usual values name nothing to drop: skip the split.
+  if (typeof v === 'string' && v.length <= 10) {
+    const lower = v.toLowerCase();
+    if (lower === 'keep-alive' || lower === 'close') return undefined;
+  }
   return (Array.isArray(v) ? v.join(',') : v)
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
 }
 
-/** Headers to send upstream: hop-by-hop and HTTP/2 pseudo-headers removed, forwarding headers added. */
-export function upstreamRequestHeaders(ctx: RequestContext, clientPort: number | undefined): Record<string, string | string[]> {
-  const src = ctx.request.headers;
-  const out: Record<string, string | string[]> = {};
-  const named = connectionTokens(src.connection);
-  for (const k in src) {
-    if (k.charCodeAt(0) === 58 /* : */ || HOP_BY_HOP.has(k)) continue;
-    if (named?.includes(k)) continue;
-    const v = src[k];
-    if (v !== undefined) out[k] = v;
+/** The client's port as a header value, cached: a listener's port rarely changes. */
+let portNumber = -1;
+let portText = '';
+function portHeader(port: number): string {
+  if (port !== portNumber) {
+    portNumber = port;
+    portText = String(port);
   }
+  return portText;
+}
+
+/**
+ * Headers to send upstream as a flat [name, value, ...] list (undici takes it as is, no object to
+ * build): hop-by-hop and HTTP/2 pseudo-headers removed, forwarding headers and X-Request-ID set.
+ * Names are unique; a repeated header keeps its array value.
+ */
+export function upstreamRequestHeaderList(ctx: RequestContext, clientPort: number | undefined): (string | string[])[] {
+  const src = ctx.request.headers;
   const req = ctx.request;
-  if (out.host === undefined) {
+  const out: (string | string[])[] = [];
+  const conn = src.connection;
+  const named = conn === undefined ? undefined : connectionTokens(conn);
+  let host = src.host;
+  if (host === undefined) {
     const authority = src[':authority'];
-    if (typeof authority === 'string') out.host = authority;
+    if (typeof authority === 'string') {
+      host = authority;
+      out.push('host', authority);
+    }
+  }
+  for (const k in src) {
+    const v = src[k];
+    if (v === undefined || k.charCodeAt(0) === 58 /* : */ || HOP_BY_HOP.has(k)) continue;
+    if (named?.includes(k)) continue;
+    // Set below; the client's own values are replaced, not passed along.
+    switch (k) {
+      case 'x-forwarded-for':
+      case 'x-forwarded-proto':
+      case 'forwarded':
+      case 'x-request-id':
+        continue;
+      case 'x-forwarded-host':
+        if (host !== undefined) continue;
+        break;
+      case 'x-forwarded-port':
+        if (clientPort !== undefined) continue;
+        break;
+    }
+    out.push(k, v);
   }
   const ip = req.client_ip;
   const prior = src['x-forwarded-for'];
-  out['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${ip}` : ip;
-  out['x-forwarded-proto'] = req.scheme;
-  if (out.host !== undefined) out['x-forwarded-host'] = out.host as string;
-  if (clientPort !== undefined) out['x-forwarded-port'] = String(clientPort);
+  out.push('x-forwarded-for', prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${ip}` : ip);
+  out.push('x-forwarded-proto', req.scheme);
+  if (host !== undefined) out.push('x-forwarded-host', host);
+  if (clientPort !== undefined) out.push('x-forwarded-port', portHeader(clientPort));
   const forFor = ip.includes(':') ? `"[${ip}]"` : ip;
-  const fwd = `for=${forFor};proto=${req.scheme}${out.host !== undefined ? `;host="${out.host as string}"` : ''}`;
+  const fwd = host !== undefined ? `for=${forFor};proto=${req.scheme};host="${host}"` : `for=${forFor};proto=${req.scheme}`;
   const priorFwd = src.forwarded;
-  out.forwarded = priorFwd ? `${priorFwd}, ${fwd}` : fwd;
-  out['x-request-id'] = ctx.id;
+  out.push('forwarded', priorFwd ? `${priorFwd}, ${fwd}` : fwd);
+  out.push('x-request-id', ctx.id);
   return out;
 }
 
-/** Response headers for the client from the upstream's raw header list: hop-by-hop removed, request id and stage headers added. */
-function clientResponseHeaders(ctx: RequestContext, raw: Buffer[] | string[] | null): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
+/** upstreamRequestHeaderList as an object (the WebSocket path writes its own request head). */
+export function upstreamRequestHeaders(ctx: RequestContext, clientPort: number | undefined): Record<string, string | string[]> {
+  const list = upstreamRequestHeaderList(ctx, clientPort);
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i < list.length; i += 2) out[list[i] as string] = list[i + 1] as string | string[];
+  return out;
+}
+
+/**
+ * Response headers for the client as a flat [name, value, ...] list (Node's writeHead takes it
+ * without an object in between), from the upstream's raw header list: hop-by-hop and the names its
+ * Connection header lists removed, repeated fields joined (Set-Cookie kept apart), the stages'
+ * headers (e.g. RateLimit-*) and X-Request-ID set over the upstream's. Also returns Content-Length.
+ */
+function clientResponseHeaders(ctx: RequestContext, raw: Buffer[] | string[] | null, out: string[]): string | undefined {
+  const extra = ctx.responseHeaders;
+  let extraLower: string[] | undefined;
+  extraNames.length = 0;
+  for (const k in extra) {
+    extraLower = extraNames;
+    extraLower.push(lowerName(k));
+  }
   let named: string[] | undefined;
+  let contentLength: string | undefined;
   if (raw !== null) {
-    for (let i = 0; i < raw.length; i += 2) {
+    next: for (let i = 0; i < raw.length; i += 2) {
       const k = (raw[i] as Buffer | string).toString('latin1').toLowerCase();
       const v = (raw[i + 1] as Buffer | string).toString('latin1');
-      if (k === 'connection') named = connectionTokens(v);
-      if (HOP_BY_HOP.has(k)) continue;
-      const prev = out[k];
-      if (prev === undefined) out[k] = v;
-      else if (Array.isArray(prev)) prev.push(v);
-      else out[k] = k === 'set-cookie' ? [prev as string, v] : `${prev as string}, ${v}`;
+      if (HOP_BY_HOP.has(k)) {
+        if (k === 'connection') named = connectionTokens(named === undefined ? v : `${named.join(',')},${v}`);
+        continue;
+      }
+      if (k === 'x-request-id' || extraLower?.includes(k)) continue;
+      if (k === 'content-length') contentLength = v;
+      if (k !== 'set-cookie') {
+        // Repeated fields are rare: a linear scan of the names so far is cheaper than a map.
+        for (let j = 0; j < out.length; j += 2) {
+          if (out[j] === k) {
+            out[j + 1] = `${out[j + 1] as string}, ${v}`;
+            continue next;
+          }
+        }
+      }
+      out.push(k, v);
     }
   }
-  if (named !== undefined) for (const k of named) delete out[k];
-  const extra = ctx.responseHeaders;
-  for (const k in extra) out[k] = extra[k];
-  out['x-request-id'] = ctx.id;
-  return out;
+  if (named !== undefined) {
+    let w = 0;
+    for (let i = 0; i < out.length; i += 2) {
+      const k = out[i] as string;
+      if (named.includes(k)) {
+        if (k === 'content-length') contentLength = undefined;
+        continue;
+      }
+      out[w++] = k;
+      out[w++] = out[i + 1] as string;
+    }
+    out.length = w;
+  }
+  for (const k in extra) out.push(k, extra[k] as string);
+  out.push('x-request-id', ctx.id);
+  return contentLength;
+}
+
+/** Scratch list of the stages' header names, lower-cased (reused: the function above is synchronous). */
+const extraNames: string[] = [];
+/** Lower-cased stage header names: a handful of constants ("RateLimit-Limit", ...), so cached. */
+const lowerNames = new Map<string, string>();
+function lowerName(k: string): string {
+  let l = lowerNames.get(k);
+  if (l === undefined) {
+    l = k.toLowerCase();
+    if (lowerNames.size < 1000) lowerNames.set(k, l);
+  }
+  return l;
 }
 
 /** Counts request body bytes where no Content-Length bounded it up front. */
@@ -162,7 +263,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private readonly body: Readable | null;
   private readonly limit: BodyLimit | undefined;
   private readonly retryable: boolean;
-  private readonly headers: Record<string, string | string[]>;
+  private readonly headers: (string | string[])[];
   private readonly fullPath: string;
 
   constructor(
@@ -171,7 +272,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly res: AnyResponse,
     private readonly o: ProxyOptions,
   ) {
-    this.headers = upstreamRequestHeaders(ctx, o.clientPort);
+    this.headers = upstreamRequestHeaderList(ctx, o.clientPort);
     const method = ctx.request.method;
     this.retryable = !o.hasBody && IDEMPOTENT.has(method) && o.pool.cfg.retries.attempts > 0;
     if (!o.hasBody) this.body = null;
@@ -207,7 +308,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       {
         path: t.pathPrefix + this.fullPath,
         method: this.ctx.request.method as Dispatcher.HttpMethod,
-        headers: this.headers,
+        headers: this.headers as string[],
         body: this.body,
         headersTimeout: this.o.readTimeoutMs,
         bodyTimeout: this.o.readTimeoutMs,
@@ -232,7 +333,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     const t = this.target as Target;
     this.ended = true;
     this.resumeUpstream = resume;
-    metrics.upstreamDuration.labels(pool.name).observe(latency / 1000);
+    upstreamTimer(pool).observe(latency / 1000);
     pool.end(t, latency, statusCode >= 500 ? 'status_5xx' : undefined);
     if (RETRY_STATUS.has(statusCode) && this.canRetry()) {
       this.retryStatus = statusCode;
@@ -242,17 +343,18 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (res.headersSent || res.destroyed) return true;
     this.responded = true;
     try {
-      const headers = clientResponseHeaders(this.ctx, rawHeaders);
-      const cl = headers['content-length'];
-      this.remaining = typeof cl === 'string' && this.ctx.request.method !== 'HEAD' ? Number(cl) : -1;
-      res.writeHead(statusCode, headers);
+      const headers: string[] = [];
+      const cl = clientResponseHeaders(this.ctx, rawHeaders, headers);
+      this.remaining = cl !== undefined && this.ctx.request.method !== 'HEAD' ? Number(cl) : -1;
+      // Both ServerResponse and Http2ServerResponse take a flat list (Node's types omit the latter).
+      (res as ServerResponse).writeHead(statusCode, headers);
     } catch (e) {
       this.ctx.log.warn({ err: e }, 'upstream response headers rejected');
       this.responded = false;
       this.fail(502, 'bad_upstream_response', 'upstream sent headers that cannot be forwarded');
       return true;
     }
-    this.o.onDone(statusCode, 'allow');
+    this.done(statusCode, 'allow');
     return true;
   }
 
@@ -306,7 +408,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (err instanceof ClientClosedError || clientGone(this.res)) {
       // The client went away and the upstream request was aborted with it: not the upstream's fault.
       pool.cancel(t);
-      this.o.onDone(499, 'client_closed');
+      this.done(499, 'client_closed');
       return;
     }
     const kind = classify(err);
@@ -342,8 +444,25 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     sendJson(this.res, status, { error, reason, request_id: this.ctx.id }, this.ctx.responseHeaders, this.ctx.id);
-    this.o.onDone(status, error);
+    this.done(status, error);
   }
+
+  private done(status: number, action: string): void {
+    const outcome = this.o.outcome;
+    outcome.status = status;
+    outcome.action = action;
+  }
+}
+
+/** shieldx_upstream_duration_seconds{upstream} per pool, looked up once per pool rather than per response. */
+const upstreamTimers = new WeakMap<UpstreamPool, { observe(v: number): void }>();
+function upstreamTimer(pool: UpstreamPool): { observe(v: number): void } {
+  let h = upstreamTimers.get(pool);
+  if (h === undefined) {
+    h = metrics.upstreamDuration.labels(pool.name);
+    upstreamTimers.set(pool, h);
+  }
+  return h;
 }
 
 /** The client connection (HTTP/1) or stream (HTTP/2) is gone: no response can reach it. */
