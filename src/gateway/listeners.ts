@@ -22,6 +22,10 @@ export class Listener {
   private server: AnyServer | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<http2.ServerHttp2Session>();
+  /** Sockets handed over to an upgrade (WebSocket): not HTTP-idle, left to run until the drain deadline. */
+  private readonly upgraded = new WeakSet<Socket>();
+  /** TLS sockets carrying an HTTP/2 session: those close through session.close(). */
+  private readonly h2Sockets = new WeakSet<Socket>();
   private boundPort: number | undefined;
   certPath: string | undefined;
 
@@ -69,6 +73,8 @@ export class Listener {
         server = http2.createSecureServer(
           {
             ...options,
+            // A client that connects and never finishes the handshake is dropped like a slow header.
+            handshakeTimeout: limits.header_timeout,
             allowHTTP1: true,
             maxSessionMemory: 20,
             settings: { maxHeaderListSize: limits.max_header_bytes, enablePush: false },
@@ -79,7 +85,10 @@ export class Listener {
         // HTTP/1.1 connections on the HTTP/2 server are parsed by Node's HTTP/1 parser, which reads this.
         (server as unknown as { maxHeaderSize: number }).maxHeaderSize = limits.max_header_bytes;
       } else {
-        server = https.createServer({ ...options, maxHeaderSize: limits.max_header_bytes }, onRequest);
+        server = https.createServer(
+          { ...options, handshakeTimeout: limits.header_timeout, maxHeaderSize: limits.max_header_bytes },
+          onRequest,
+        );
       }
     }
     this.applyLimits(server, limits);
@@ -88,11 +97,15 @@ export class Listener {
     // header_timeout to mean what it says.
     (server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = CONNECTIONS_CHECK_MS;
     server.on('clientError', (err: Error, socket: Socket) => handleClientError(err, socket));
-    server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => handleUpgrade(env, req, socket, head));
+    server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+      this.upgraded.add(socket);
+      handleUpgrade(env, req, socket, head);
+    });
     server.on('tlsClientError', (err: Error) => this.log.debug({ err: err.message, listener: cfg.name }, 'TLS handshake failed'));
     server.on('sessionError', (err: Error) => this.log.debug({ err: err.message }, 'HTTP/2 session error'));
     server.on('session', (session: http2.ServerHttp2Session) => {
       this.sessions.add(session);
+      if (session.socket) this.h2Sockets.add(session.socket as Socket);
       session.once('close', () => this.sessions.delete(session));
     });
     const gauge = metrics.activeConnections.labels(cfg.name);
@@ -142,15 +155,23 @@ export class Listener {
     if (!server) return;
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    (server as http.Server).closeIdleConnections?.();
     // HTTP/2 sessions get a GOAWAY and close once their open streams finish.
     for (const session of this.sessions) session.close();
-    // HTTP/1 keep-alive sockets close as soon as they are idle.
+    // HTTP/1 connections close as soon as no response is in progress on them, including connections
+    // that never sent a request (Node's closeIdleConnections leaves those open).
+    const sweep = () => {
+      (server as http.Server).closeIdleConnections?.();
+      for (const s of this.sockets) {
+        if (this.h2Sockets.has(s) || this.upgraded.has(s)) continue;
+        if ((s as Socket & { _httpMessage?: unknown })._httpMessage == null) s.destroy();
+      }
+    };
+    sweep();
     const timer = setTimeout(() => {
       for (const s of this.sockets) s.destroy();
     }, timeoutMs);
     timer.unref();
-    const idle = setInterval(() => (server as http.Server).closeIdleConnections?.(), 100);
+    const idle = setInterval(sweep, 100);
     idle.unref();
     await closed;
     clearTimeout(timer);
