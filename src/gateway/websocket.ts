@@ -1,6 +1,6 @@
 // WebSocket (and other HTTP/1.1 Upgrade) pass-through: the stages run on the upgrade request, then the
 // two sockets are joined byte for byte.
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
@@ -14,7 +14,7 @@ import { upstreamRequestHeaders } from './proxy.js';
 function rawResponse(socket: Duplex, status: number, body: Record<string, unknown>, extra?: Record<string, string>): void {
   if (socket.destroyed) return;
   const text = JSON.stringify(body);
-  let head = `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : status >= 500 ? 'Bad Gateway' : 'Forbidden'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n`;
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n`;
   if (extra) for (const k in extra) head += `${k}: ${extra[k]}\r\n`;
   socket.end(`${head}\r\n${text}`);
 }
