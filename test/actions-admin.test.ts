@@ -5,73 +5,59 @@ import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { type Running, startInProcess } from '../src/cli/up.js';
-import {
-  listenerUrl,
-  request,
-  startGateway,
-  startUpstream,
-  tempDir,
-  testConfigYaml,
-  type Upstream,
-  writeConfig,
-} from './harness.js';
+import { listenerUrl, request, startTestGateway, type TestGateway, startUpstream, tempDir, type Upstream } from './harness.js';
 
 describe('route actions and access rules through the gateway', () => {
   let up: Upstream;
+  let t: TestGateway;
   let gw: Running;
   let base: string;
-  const tmp = tempDir();
 
   before(async () => {
     up = await startUpstream('a');
-    const file = writeConfig(
-      tmp.dir,
-      testConfigYaml({
-        dataDir: tmp.dir,
-        upstreams: { a: { targets: [up.url] } },
-        routes: [
-          {
-            name: 'blocked',
-            match: { path: '/blocked' },
-            upstream: 'a',
-            action: { type: 'deny', status: 451, body: { error: 'unavailable_for_legal_reasons', see: 'policy' } },
+    t = await startTestGateway({
+      upstreams: { a: { targets: [up.url] } },
+      routes: [
+        {
+          name: 'blocked',
+          match: { path: '/blocked' },
+          upstream: 'a',
+          action: { type: 'deny', status: 451, body: { error: 'unavailable_for_legal_reasons', see: 'policy' } },
+        },
+        { name: 'slow', match: { path: '/slow' }, upstream: 'a', action: { type: 'tarpit', delay: '400ms' } },
+        {
+          name: 'slow-deny',
+          match: { path: '/trap' },
+          upstream: 'a',
+          action: { type: 'tarpit', delay: '300ms', tarpit_then: 'deny', status: 429 },
+        },
+        {
+          name: 'rules',
+          match: { path: '/rules' },
+          upstream: 'a',
+          access_rules: {
+            default: 'deny',
+            rules: [
+              { action: 'deny', header: { name: 'user-agent', regex: '(?i)sqlmap' }, status: 403, reason: 'scanner' },
+              { action: 'deny', methods: ['DELETE'], status: 405 },
+              { action: 'allow', cidrs: ['127.0.0.0/8', '::1/128'] },
+            ],
           },
-          { name: 'slow', match: { path: '/slow' }, upstream: 'a', action: { type: 'tarpit', delay: '400ms' } },
-          {
-            name: 'slow-deny',
-            match: { path: '/trap' },
-            upstream: 'a',
-            action: { type: 'tarpit', delay: '300ms', tarpit_then: 'deny', status: 429 },
-          },
-          {
-            name: 'rules',
-            match: { path: '/rules' },
-            upstream: 'a',
-            access_rules: {
-              default: 'deny',
-              rules: [
-                { action: 'deny', header: { name: 'user-agent', regex: '(?i)sqlmap' }, status: 403, reason: 'scanner' },
-                { action: 'deny', methods: ['DELETE'], status: 405 },
-                { action: 'allow', cidrs: ['127.0.0.0/8', '::1/128'] },
-              ],
-            },
-          },
-          {
-            name: 'lan-only',
-            match: { path: '/lan' },
-            upstream: 'a',
-            access_rules: { rules: [{ action: 'deny', cidrs: ['127.0.0.0/8'] }] },
-          },
-        ],
-      }),
-    );
-    gw = await startGateway(file);
-    base = listenerUrl(gw, 'public');
+        },
+        {
+          name: 'lan-only',
+          match: { path: '/lan' },
+          upstream: 'a',
+          access_rules: { rules: [{ action: 'deny', cidrs: ['127.0.0.0/8'] }] },
+        },
+      ],
+    });
+    gw = t.gw;
+    base = t.base;
   });
   after(async () => {
-    await gw?.stop();
+    await t?.stop();
     await up?.close();
-    tmp.cleanup();
   });
 
   test('deny answers with the configured status and body, plus the request id, without reaching the upstream', async () => {

@@ -3,23 +3,10 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
-import type { Running } from '../src/cli/up.js';
-import {
-  listenerUrl,
-  request,
-  scrapeMetrics,
-  startGateway,
-  startUpstream,
-  tempDir,
-  testConfigYaml,
-  type Upstream,
-  waitFor,
-  writeConfig,
-} from './harness.js';
+import { request, scrapeMetrics, startTestGateway, startUpstream, type TestGateway, type Upstream, waitFor } from './harness.js';
 
-const tmp = tempDir();
 let up: Upstream;
-let gw: Running;
+let t: TestGateway;
 let base: string;
 let upstreamClosed = 0;
 
@@ -34,29 +21,23 @@ before(async () => {
     }
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   });
-  const file = writeConfig(
-    tmp.dir,
-    testConfigYaml({
-      dataDir: tmp.dir,
-      upstreams: {
-        slow: {
-          targets: [up.url],
-          read_timeout: '30s',
-          circuit_breaker: { failure_threshold: 1, open_duration: '30s' },
-          outlier_detection: { consecutive_failures: 1, max_ejection_percent: 100 },
-        },
+  t = await startTestGateway({
+    upstreams: {
+      slow: {
+        targets: [up.url],
+        read_timeout: '30s',
+        circuit_breaker: { failure_threshold: 1, open_duration: '30s' },
+        outlier_detection: { consecutive_failures: 1, max_ejection_percent: 100 },
       },
-      routes: [{ name: 'all', upstream: 'slow' }],
-    }),
-  );
-  gw = await startGateway(file);
-  base = listenerUrl(gw, 'public');
+    },
+    routes: [{ name: 'all', upstream: 'slow' }],
+  });
+  base = t.base;
 });
 
 after(async () => {
-  await gw?.stop();
+  await t?.stop();
   await up?.close();
-  tmp.cleanup();
 });
 
 test('the upstream request is aborted when the client disconnects, and not held against the upstream', async () => {
@@ -68,7 +49,7 @@ test('the upstream request is aborted when the client disconnects, and not held 
   // One failure would have opened the breaker and ejected the only target: neither happened.
   const r = await request(`${base}/fine`);
   assert.equal(r.status, 200);
-  const admin = gw.admin?.url as string;
+  const admin = t.gw.admin?.url as string;
   const text = await scrapeMetrics(admin);
   assert.match(text, /shieldx_circuit_breaker_state\{upstream="slow"\} 0/);
   assert.match(text, /shieldx_requests_total\{route="all",action="client_closed",status="499"\} 1/);

@@ -355,3 +355,33 @@ export async function waitFor(fn: () => boolean | Promise<boolean>, timeoutMs = 
     await sleep(intervalMs);
   }
 }
+
+export interface TestGateway {
+  gw: Running;
+  /** URL of the first listener ("public" unless listeners are given). */
+  base: string;
+  dir: string;
+  /** Stop the gateway and remove its temp dir. */
+  stop(): Promise<void>;
+}
+
+/** A gateway in this process on a testConfigYaml config written to a fresh temp dir. */
+export async function startTestGateway(i: Omit<TestConfigInput, 'dataDir'>): Promise<TestGateway> {
+  const tmp = tempDir();
+  try {
+    const gw = await startGateway(writeConfig(tmp.dir, testConfigYaml({ ...i, dataDir: tmp.dir })));
+    const first = gw.gateway.listenerUrls()[0];
+    return {
+      gw,
+      base: first?.url ?? '',
+      dir: tmp.dir,
+      stop: async () => {
+        await gw.stop();
+        tmp.cleanup();
+      },
+    };
+  } catch (e) {
+    tmp.cleanup();
+    throw e;
+  }
+}

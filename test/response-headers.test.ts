@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import type { Running } from '../src/cli/up.js';
-import { listenerUrl, rawExchange, startGateway, tempDir, testConfigYaml, writeConfig } from './harness.js';
+import { rawExchange, startTestGateway, type TestGateway } from './harness.js';
 
 // A raw upstream, so the response head is exactly these bytes (node:http would normalise them).
 const HEAD = [
@@ -23,9 +22,8 @@ const HEAD = [
   'ok',
 ].join('\r\n');
 
-const tmp = tempDir();
 let upstream: net.Server;
-let gw: Running;
+let t: TestGateway;
 let base: string;
 
 before(async () => {
@@ -42,24 +40,18 @@ before(async () => {
   });
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
   const port = (upstream.address() as net.AddressInfo).port;
-  const file = writeConfig(
-    tmp.dir,
-    testConfigYaml({
-      dataDir: tmp.dir,
-      upstreams: { raw: { targets: [`http://127.0.0.1:${port}`] } },
-      routes: [{ name: 'all', upstream: 'raw', rate_limits: [{ key: 'ip', rate: 100, per: '1s' }] }],
-    }),
-  );
-  gw = await startGateway(file);
-  base = listenerUrl(gw, 'public');
+  t = await startTestGateway({
+    upstreams: { raw: { targets: [`http://127.0.0.1:${port}`] } },
+    routes: [{ name: 'all', upstream: 'raw', rate_limits: [{ key: 'ip', rate: 100, per: '1s' }] }],
+  });
+  base = t.base;
 });
 
 after(async () => {
-  await gw?.stop();
+  await t?.stop();
   await new Promise<void>((r) => {
     upstream.close(() => r());
   });
-  tmp.cleanup();
 });
 
 test('repeated fields, Set-Cookie, Connection-named headers and stage headers', async () => {

@@ -3,21 +3,10 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
-import type { Running } from '../src/cli/up.js';
-import {
-  listenerUrl,
-  request,
-  startGateway,
-  startUpstream,
-  tempDir,
-  testConfigYaml,
-  type Upstream,
-  writeConfig,
-} from './harness.js';
+import { request, startTestGateway, startUpstream, type TestGateway, type Upstream } from './harness.js';
 
-const tmp = tempDir();
 let up: Upstream;
-let gw: Running;
+let t: TestGateway;
 let base: string;
 
 before(async () => {
@@ -30,30 +19,24 @@ before(async () => {
     }
     // /never: no response at all
   });
-  const file = writeConfig(
-    tmp.dir,
-    testConfigYaml({
-      dataDir: tmp.dir,
-      upstreams: {
-        slow: {
-          targets: [up.url],
-          read_timeout: '300ms',
-          retries: { attempts: 1, backoff: '0ms', budget_percent: 100, min_retries_per_second: 100 },
-          circuit_breaker: { failure_threshold: 100 },
-          outlier_detection: { consecutive_failures: 100 },
-        },
+  t = await startTestGateway({
+    upstreams: {
+      slow: {
+        targets: [up.url],
+        read_timeout: '300ms',
+        retries: { attempts: 1, backoff: '0ms', budget_percent: 100, min_retries_per_second: 100 },
+        circuit_breaker: { failure_threshold: 100 },
+        outlier_detection: { consecutive_failures: 100 },
       },
-      routes: [{ name: 'all', upstream: 'slow' }],
-    }),
-  );
-  gw = await startGateway(file);
-  base = listenerUrl(gw, 'public');
+    },
+    routes: [{ name: 'all', upstream: 'slow' }],
+  });
+  base = t.base;
 });
 
 after(async () => {
-  await gw?.stop();
+  await t?.stop();
   await up?.close();
-  tmp.cleanup();
 });
 
 test('no response head within read_timeout: a GET is retried once, then 504 JSON', async () => {
