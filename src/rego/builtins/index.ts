@@ -27,3 +27,5 @@ import './aws.js';
 import './graphql.js';
 import './http.js';
 import './core.js';
+import './graph.js';
+import './lookup.js';
