@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Address } from '../config/schema.js';
 import { listStages } from '../pipeline/registry.js';
+import type { PreparedPolicy } from '../rego/index.js';
+import { handleOpaApi } from './opa-api.js';
 
 export interface AdminSources {
   /** Prometheus exposition text and its content type. */
@@ -13,6 +15,8 @@ export interface AdminSources {
   /** Current configuration revision summary. */
   config(): { sha256: string; source: string; listeners: unknown; routes: string[] } | undefined;
   revisions?(limit: number): Promise<unknown[]>;
+  /** The current prepared Rego policy set (OPA Data API), if any. */
+  policy?(): PreparedPolicy | undefined;
 }
 
 export interface AdminServer {
@@ -35,8 +39,9 @@ export async function startAdminServer(addr: Address, src: AdminSources, log: Lo
     const url = new URL(req.url ?? '/', 'http://admin');
     const p = url.pathname;
     try {
+      if (await handleOpaApi(req, res, url, { policy: () => src.policy?.() })) return;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        json(res, 405, { error: 'method_not_allowed', reason: 'the admin API is read-only for now' });
+        json(res, 405, { error: 'method_not_allowed', reason: 'this admin endpoint is read-only' });
         return;
       }
       switch (p) {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfigYaml } from '../config/defaults.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
+import { registerPolicyCommands } from './policy.js';
 
 // Subcommands import what they need on demand, so `shieldx stages` doesn't load the database drivers.
 
@@ -62,6 +63,8 @@ program
     const { listStages } = await import('../pipeline/registry.js');
     for (const s of listStages()) process.stdout.write(`${s.name.padEnd(16)} ${s.description}\n`);
   });
+
+registerPolicyCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError) process.stderr.write(`shieldx: ${e.message}\n`);

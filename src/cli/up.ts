@@ -7,7 +7,7 @@ import { AggregatorRegistry } from 'prom-client';
 import { type AdminServer, startAdminServer } from '../admin/server.js';
 import { defaultConfigYaml } from '../config/defaults.js';
 import { ConfigError, type LoadedConfig, loadConfigFile, parseConfig } from '../config/load.js';
-import { watchConfigFile } from '../config/watch.js';
+import { watchConfigFile, watchPaths } from '../config/watch.js';
 import { type DemoApp, startDemoApp } from '../demo/app.js';
 import { Gateway } from '../gateway/gateway.js';
 import { ensureDevCertificate } from '../gateway/tls.js';
@@ -35,7 +35,8 @@ export interface Running {
   demo?: DemoApp;
   loaded: LoadedConfig;
   /** Reload from the config source; resolves to the error message when rejected. */
-  reload(): Promise<string | undefined>;
+  /** Re-read the config; `force` rebuilds even when the config file is unchanged (policy files changed). */
+  reload(force?: boolean): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -98,20 +99,22 @@ export async function startInProcess(opts: UpOptions, log?: Logger): Promise<Run
         notReady: async () => readiness(gateway, stores),
         config: () => summary(loaded),
         revisions: (limit) => listConfigRevisions(stores.sql, { limit }),
+        policy: () => gateway.generation.policy?.prepared,
       },
       logger,
     );
   }
 
   let reloading: Promise<string | undefined> | undefined;
-  const reload = async (): Promise<string | undefined> => {
+  const reload = async (force = false): Promise<string | undefined> => {
     // Serialise reloads: a burst of file events applies the newest content once.
     while (reloading) await reloading;
     reloading = (async () => {
       let next: LoadedConfig;
       try {
         next = source.load();
-        if (next.sha256 === loaded.sha256) return undefined;
+        // An unchanged config file is skipped unless policy files changed (force).
+        if (next.sha256 === loaded.sha256 && !force) return undefined;
         await gateway.reload(next);
       } catch (e) {
         const msg = e instanceof ConfigError ? e.message : `reload failed: ${(e as Error).message}`;
@@ -121,6 +124,7 @@ export async function startInProcess(opts: UpOptions, log?: Logger): Promise<Run
         return msg;
       }
       loaded = next;
+      rewatchPolicy();
       metrics.configReloads.labels('applied').inc();
       logger.info({ sha256: next.sha256, source: next.source }, 'configuration reloaded');
       if (!cluster.isWorker) await recordRevision(stores, next, 'applied', undefined, logger);
@@ -133,7 +137,23 @@ export async function startInProcess(opts: UpOptions, log?: Logger): Promise<Run
     }
   };
 
-  const unwatch = source.file && !cluster.isWorker ? watchConfigFile(source.file, () => void reload()) : undefined;
+  const unwatchConfig = source.file && !cluster.isWorker ? watchConfigFile(source.file, () => void reload()) : undefined;
+  let policyRoots = '';
+  let unwatchPolicy: (() => void) | undefined;
+  // (Re)arm the policy watcher when the configured policy paths change.
+  function rewatchPolicy(): void {
+    const set = cluster.isWorker ? undefined : gateway.generation.policy;
+    const roots = set && loaded.config.policy.watch ? set.roots.join('\0') : '';
+    if (roots === policyRoots) return;
+    unwatchPolicy?.();
+    policyRoots = roots;
+    unwatchPolicy = roots ? watchPaths(roots.split('\0'), () => void reload(true)) : undefined;
+  }
+  rewatchPolicy();
+  const unwatch = () => {
+    unwatchConfig?.();
+    unwatchPolicy?.();
+  };
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
@@ -220,7 +240,7 @@ export async function up(opts: UpOptions): Promise<void> {
     AggregatorRegistry.setRegistries([registry]);
     new AggregatorRegistry();
     process.on('message', (m: { type?: string }) => {
-      if (m?.type === 'reload') void r.reload().then((err) => process.send?.({ type: 'reloaded', error: err }));
+      if (m?.type === 'reload') void r.reload(true).then((err) => process.send?.({ type: 'reloaded', error: err }));
       if (m?.type === 'shutdown') void r.stop().then(() => process.exit(0));
     });
     process.send?.({ type: 'ready', listeners: r.gateway.listenerUrls() });
@@ -229,7 +249,7 @@ export async function up(opts: UpOptions): Promise<void> {
     return;
   }
   banner(r, log);
-  process.on('SIGHUP', () => void r.reload());
+  process.on('SIGHUP', () => void r.reload(true));
   const shutdown = (sig: string) => {
     log.info({ signal: sig }, 'shutting down: draining connections');
     void r.stop().then(() => process.exit(0));
@@ -249,6 +269,8 @@ async function runPrimary(opts: UpOptions, n: number): Promise<void> {
   const source = resolveSource(opts, () => demo?.url);
   let loaded = source.load();
   const log = createLogger(loaded.config.logging.level);
+  // The primary prepares the policy set too: the admin listener's OPA Data API runs here.
+  let policySet = await validateConfig(loaded);
   const stores = await openStores(loaded.config.store, dataDirOf(loaded), log);
   await recordRevision(stores, loaded, 'applied', undefined, log);
   // Make the development certificate once here, so workers don't race to write it.
@@ -306,6 +328,7 @@ async function runPrimary(opts: UpOptions, n: number): Promise<void> {
           notReady: async () => (ready >= n && !stopping ? [] : [`${Math.max(ready, 0)}/${n} workers ready`]),
           config: () => summary(loaded),
           revisions: (limit) => listConfigRevisions(stores.sql, { limit }),
+          policy: () => policySet?.prepared,
         },
         log,
       )
@@ -315,8 +338,9 @@ async function runPrimary(opts: UpOptions, n: number): Promise<void> {
     try {
       const next = source.load();
       // Compile it as the workers will, so a stage error is rejected here and not half-applied.
-      await validateConfig(next);
+      policySet = await validateConfig(next, policySet);
       loaded = next;
+      rewatchPolicy();
     } catch (e) {
       metrics.configReloads.labels('rejected').inc();
       log.error(`configuration rejected, the previous one keeps serving: ${(e as Error).message}`);
@@ -327,7 +351,21 @@ async function runPrimary(opts: UpOptions, n: number): Promise<void> {
     void recordRevision(stores, loaded, 'applied', undefined, log);
     for (const w of workers) w.send({ type: 'reload' });
   };
-  const unwatch = source.file ? watchConfigFile(source.file, () => void reload()) : undefined;
+  const unwatchConfig = source.file ? watchConfigFile(source.file, () => void reload()) : undefined;
+  let policyRoots = '';
+  let unwatchPolicy: (() => void) | undefined;
+  function rewatchPolicy(): void {
+    const roots = policySet && loaded.config.policy.watch ? policySet.roots.join('\0') : '';
+    if (roots === policyRoots) return;
+    unwatchPolicy?.();
+    policyRoots = roots;
+    unwatchPolicy = roots ? watchPaths(roots.split('\0'), () => void reload()) : undefined;
+  }
+  rewatchPolicy();
+  const unwatch = () => {
+    unwatchConfig?.();
+    unwatchPolicy?.();
+  };
   process.on('SIGHUP', () => void reload());
   const shutdown = () => {
     if (stopping) return;

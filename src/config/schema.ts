@@ -239,6 +239,37 @@ export const actionSchema = z
   })
   .strict();
 
+/** Per-route policy settings (the `policy` stage). */
+export const routePolicySchema = z
+  .object({
+    /** Rule path of the decision document, slash or dot separated; default: policy.decision. */
+    decision: z.string().min(1).optional(),
+    /** What an evaluation error or an undefined decision does: deny (with on_error_status) or allow. */
+    on_error: z.enum(['deny', 'allow']).optional(),
+    on_error_status: STATUS.optional(),
+  })
+  .strict();
+
+/** Global policy settings: where Rego policies and data come from and how they are evaluated. */
+export const policySchema = z
+  .object({
+    /** Directories or files with .rego modules and data.json/data.yaml documents (relative to the config file). */
+    paths: z.array(z.string().min(1)).default([]),
+    /** Default decision rule path below data. */
+    decision: z.string().min(1).default('shieldx/decision'),
+    on_error: z.enum(['deny', 'allow']).default('deny'),
+    on_error_status: STATUS.default(503),
+    strict_builtin_errors: z.boolean().default(false),
+    /** Evaluation step budget per decision (a runaway policy becomes an error, never a hang). */
+    max_steps: z.number().int().min(1_000).default(1_000_000),
+    /** Reload when a policy or data file changes (also on SIGHUP and config reload). */
+    watch: z.boolean().default(true),
+    /** Tarpit delay when a decision says tarpit without delay_ms. */
+    tarpit_delay: duration.default(2_000),
+  })
+  .strict();
+export type PolicyConfig = z.output<typeof policySchema>;
+
 export const STAGE_NAMES_DEFAULT = ['protocol_guard', 'rate_limit', 'access_rules', 'action'] as const;
 
 export const routeSchema = z
@@ -262,6 +293,7 @@ export const routeSchema = z
     rate_limits: z.array(rateLimitSchema).default([]),
     access_rules: accessRulesSchema.optional(),
     action: actionSchema.optional(),
+    policy: routePolicySchema.optional(),
     /** Strip this prefix from the path before proxying. */
     strip_prefix: z.string().optional(),
     websocket: z.boolean().default(true),
@@ -299,6 +331,7 @@ export const configSchema = z
     limits: limitsSchema.prefault({}),
     upstreams: z.record(z.string(), upstreamSchema),
     routes: z.array(routeSchema).min(1),
+    policy: policySchema.prefault({}),
     logging: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -7,6 +7,7 @@ import { ConfigError, formatPath, type LoadedConfig } from '../config/load.js';
 import type { Limits, RouteConfig, ShieldxConfig } from '../config/schema.js';
 import { type KeyFn, compileKeyExpr } from '../pipeline/key-expr.js';
 import { type Pipeline, buildPipeline } from '../pipeline/pipeline.js';
+import { type PolicySet, loadPolicySet } from '../pipeline/policy-set.js';
 import { StageConfigError, type StageDeps } from '../pipeline/stage.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { ClientIpResolver } from './context.js';
@@ -38,6 +39,8 @@ export class Generation {
     readonly routes: readonly RouteRuntime[],
     readonly pools: ReadonlyMap<string, UpstreamPool>,
     readonly clientIp: ClientIpResolver,
+    /** The prepared Rego policy set, when policy.paths is configured. */
+    readonly policy: PolicySet | undefined,
   ) {}
 
   get config(): ShieldxConfig {
@@ -48,7 +51,12 @@ export class Generation {
    * Compile a configuration. Upstream pools whose settings did not change are taken over from the
    * previous generation so health, ejection and breaker state survive a reload. Throws ConfigError.
    */
-  static build(loaded: LoadedConfig, deps: GenerationDeps, previous?: Generation, opts: { dryRun?: boolean } = {}): Generation {
+  static build(
+    loaded: LoadedConfig,
+    deps: GenerationDeps,
+    previous?: Generation,
+    opts: { dryRun?: boolean; previousPolicy?: PolicySet } = {},
+  ): Generation {
     const cfg = loaded.config;
     const fail = (path: (string | number)[], message: string): never => {
       throw new ConfigError(loaded.source, [{ path: formatPath(path), message, ...loaded.locate?.(path) }]);
@@ -63,6 +71,7 @@ export class Generation {
     const pools = new Map<string, UpstreamPool>();
     const created: UpstreamPool[] = [];
     const routes: RouteRuntime[] = [];
+    let policy: PolicySet | undefined;
     try {
       for (const [name, ucfg] of Object.entries(cfg.upstreams)) {
         const old = previous?.pools.get(name);
@@ -78,7 +87,13 @@ export class Generation {
           pools.set(name, p);
         }
       }
-      const stageDeps: StageDeps = { config: cfg, kv: deps.kv, log: deps.log };
+      try {
+        policy = loadPolicySet(cfg.policy, loaded.baseDir, previous?.policy ?? opts.previousPolicy);
+      } catch (e) {
+        if (e instanceof StageConfigError) fail(e.path, e.message);
+        throw e;
+      }
+      const stageDeps: StageDeps = { config: cfg, kv: deps.kv, log: deps.log, policy: policy?.prepared };
       cfg.routes.forEach((route, index) => {
         const pool = pools.get(route.upstream) as UpstreamPool;
         let hashKey: KeyFn;
@@ -110,7 +125,14 @@ export class Generation {
       for (const r of routes) void r.pipeline.close();
       throw e;
     }
-    const gen = new Generation(loaded, new Router(routes.map((r) => ({ route: r.route, value: r }))), routes, pools, clientIp);
+    const gen = new Generation(
+      loaded,
+      new Router(routes.map((r) => ({ route: r.route, value: r }))),
+      routes,
+      pools,
+      clientIp,
+      policy,
+    );
     if (!opts.dryRun) for (const p of created) p.startHealthChecks();
     return gen;
   }

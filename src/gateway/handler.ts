@@ -218,8 +218,13 @@ function act(
   v: Verdict | undefined,
 ): void {
   if (res.destroyed) return;
-  if (v === undefined || v.action === 'allow') {
+  if (v === undefined) {
     forward(x, rt, req, res, ctx);
+    return;
+  }
+  if (v.action === 'allow') {
+    if (v.headers) Object.assign(ctx.responseHeaders, v.headers);
+    forward(x, rt, req, res, ctx, v.upstream);
     return;
   }
   if (v.action === 'deny') {
@@ -260,17 +265,19 @@ function deny(
   if (unreadBody) req.resume();
 }
 
-function forward(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyResponse, ctx: RequestContext): void {
+function forward(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyResponse, ctx: RequestContext, upstream?: string): void {
+  // A policy may divert the request to another configured pool (checked against the config when decided).
+  const pool = upstream === undefined ? rt.pool : (x.gen.pools.get(upstream) ?? rt.pool);
   let path = ctx.request.path;
   const strip = rt.stripPrefix;
   if (strip !== undefined && path.startsWith(strip)) path = path.slice(strip.length) || '/';
   if (path.charCodeAt(0) !== 47 /* / */) path = `/${path}`;
   x.proxy = proxyRequest(ctx, req, res, {
-    pool: rt.pool,
-    hashKey: rt.pool.cfg.balancer === 'rendezvous' ? rt.hashKey(ctx) : '',
+    pool,
+    hashKey: pool.cfg.balancer === 'rendezvous' ? rt.hashKey(ctx) : '',
     path,
     query: ctx.request.query,
-    readTimeoutMs: rt.pool.cfg.read_timeout,
+    readTimeoutMs: pool.cfg.read_timeout,
     maxBodyBytes: rt.limits.max_body_bytes,
     hasBody: hasBody(req, ctx.contentLength),
     clientPort: x.env.port(),

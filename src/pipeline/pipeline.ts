@@ -65,7 +65,9 @@ export class Pipeline {
 
 /** Build a route's pipeline. Throws StageConfigError with the config path for unknown stages or bad settings. */
 export function buildPipeline(route: RouteConfig, routeIndex: number, deps: StageDeps): Pipeline {
-  const names = route.stages ?? [...STAGE_NAMES_DEFAULT];
+  // With a policy set configured, the default order runs it after the cheaper stages, before action.
+  const names =
+    route.stages ?? (deps.policy ? [...STAGE_NAMES_DEFAULT.slice(0, -1), 'policy', 'action'] : [...STAGE_NAMES_DEFAULT]);
   const stages: Stage[] = [];
   const seen = new Set<string>();
   names.forEach((name, j) => {

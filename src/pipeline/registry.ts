@@ -3,6 +3,7 @@
 import type { StageFactory } from './stage.js';
 import { accessRulesStage } from './stages/access-rules.js';
 import { actionStage } from './stages/action.js';
+import { policyStage } from './stages/policy.js';
 import { protocolGuardStage } from './stages/protocol-guard.js';
 import { rateLimitStage } from './stages/rate-limit.js';
 
@@ -21,4 +22,4 @@ export function listStages(): StageFactory[] {
   return [...table.values()];
 }
 
-for (const f of [protocolGuardStage, rateLimitStage, accessRulesStage, actionStage]) registerStage(f);
+for (const f of [protocolGuardStage, rateLimitStage, accessRulesStage, policyStage, actionStage]) registerStage(f);

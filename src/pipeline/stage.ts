@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { RouteConfig, ShieldxConfig } from '../config/schema.js';
 import type { KeyValueStore } from '../store/kv.js';
+import type { DecisionSource } from './stages/policy.js';
 
 /** The identity a verified client certificate gives (mTLS). */
 export interface ClientIdentity {
@@ -40,7 +41,14 @@ export interface Principal {
 
 /** How a stage ends a request. `allow` ends the stage list early and proxies. */
 export type Verdict =
-  | { action: 'allow'; reason?: string }
+  | {
+      action: 'allow';
+      reason?: string;
+      /** Proxy to this upstream pool instead of the route's (a policy's `divert`). */
+      upstream?: string;
+      /** Headers added to the response. */
+      headers?: Record<string, string>;
+    }
   | {
       action: 'deny';
       status: number;
@@ -82,6 +90,8 @@ export interface StageDeps {
   config: ShieldxConfig;
   kv: { memory: KeyValueStore; redis?: KeyValueStore };
   log: Logger;
+  /** The generation's prepared Rego policy set, when policy.paths is configured. */
+  policy?: DecisionSource;
 }
 
 export interface StageFactory {

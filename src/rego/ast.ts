@@ -25,8 +25,9 @@ export type Term =
    *  `x in xs` is internal.member_2(x, xs), `k, v in xs` is internal.member_3(k, v, xs)).
    *  `name` is the dotted operator name as written ("count", "data.lib.f", "plus"). */
   | { type: 'call'; name: string; operator: Term; args: Term[]; loc: Location }
-  /** `$"...{expr}..."`: string parts are literal text, term parts are interpolated expressions. */
-  | { type: 'template'; parts: (string | Term)[]; loc: Location };
+  /** `$"...{expr}..."`: string parts are literal text, term parts are interpolated expressions.
+   *  An interpolated expression with `with` modifiers (`{a with input as 1}`) is kept as an Expr. */
+  | { type: 'template'; parts: (string | Term | Expr)[]; loc: Location };
 
 /** Operators → builtin names, as OPA names them. */
 export const INFIX_BUILTINS: Record<string, string> = {

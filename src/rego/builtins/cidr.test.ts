@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatIP, formatNet, parseCIDR, parseIP, rangeToCIDRs } from './cidr.js';
+
+test('parseIP and formatIP follow Go (RFC 5952 output, IPv4-mapped printed dotted)', () => {
+  const cases: [string, string | null][] = [
+    ['1.2.3.4', '1.2.3.4'],
+    ['0.0.0.0', '0.0.0.0'],
+    ['255.255.255.255', '255.255.255.255'],
+    ['256.1.1.1', null],
+    ['01.2.3.4', null],
+    ['1.2.3', null],
+    ['1.2.3.4.5', null],
+    ['::', '::'],
+    ['::1', '::1'],
+    ['2001:DB8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'],
+    ['2001:0db8:0000:0000:0000:ff00:0042:8329', '2001:db8::ff00:42:8329'],
+    ['::ffff:1.2.3.4', '1.2.3.4'],
+    ['::192.0.2.1', '::c000:201'],
+    ['1:2:3:4:5:6:7::', '1:2:3:4:5:6:7:0'],
+    ['1:2:3:4:5:6:7:8::', null],
+    ['::1:2:3:4:5:6:7:8', null],
+    ['1::2::3', null],
+    ['12345::', null],
+    ['fe80::1%eth0', null],
+    ['', null],
+  ];
+  for (const [s, want] of cases) {
+    const ip = parseIP(s);
+    assert.equal(ip === null ? null : formatIP(ip), want, s);
+  }
+});
+
+test('parseCIDR masks the network and rejects bad prefixes', () => {
+  const cases: [string, string | null][] = [
+    ['192.168.1.77/24', '192.168.1.0/24'],
+    ['10.0.0.0/0', '0.0.0.0/0'],
+    ['2001:db8::1/32', '2001:db8::/32'],
+    ['::ffff:1.2.3.4/120', '1.2.3.0/24'],
+    ['1.2.3.4/33', null],
+    ['1.2.3.4/', null],
+    ['1.2.3.4/-1', null],
+    ['1.2.3.4', null],
+    ['::/129', null],
+  ];
+  for (const [s, want] of cases) {
+    let got: string | null;
+    try {
+      got = formatNet(parseCIDR(s).net);
+    } catch {
+      got = null;
+    }
+    assert.equal(got, want, s);
+  }
+});
+
+test('rangeToCIDRs gives the fewest aligned blocks', () => {
+  const v4 = (s: string) => (0xffffn << 32n) | (parseIP(s)?.v ?? 0n);
+  assert.deepEqual(rangeToCIDRs(v4('192.0.2.112'), v4('192.0.2.119')), ['192.0.2.112/29']);
+  assert.deepEqual(rangeToCIDRs(v4('10.0.0.1'), v4('10.0.0.6')), ['10.0.0.1/32', '10.0.0.2/31', '10.0.0.4/31', '10.0.0.6/32']);
+  assert.deepEqual(rangeToCIDRs(0n, (1n << 128n) - 1n), ['::/0']);
+});
