@@ -137,14 +137,14 @@ describe('shieldx config check', () => {
   });
 });
 
-test('shieldx stages lists the four built-in stages', async () => {
+test('shieldx stages lists the built-in stages', async () => {
   const r = await shieldx(['stages']);
   assert.equal(r.code, 0, r.stderr);
   const names = r.stdout
     .trim()
     .split('\n')
     .map((l) => l.split(/\s+/)[0]);
-  assert.deepEqual(names, ['protocol_guard', 'rate_limit', 'access_rules', 'action']);
+  assert.deepEqual(names, ['protocol_guard', 'rate_limit', 'access_rules', 'policy', 'action']);
 });
 
 /** Node processes whose parent is `pid` (Linux /proc). */
