@@ -52,6 +52,19 @@ export class RObject {
     return o;
   }
 
+  /** fromJSON's object case: string keys go straight into the map (inputs are converted per
+   *  evaluation, so this is on the hot path). */
+  static fromPlain(js: Record<string, unknown>): RObject {
+    const o = new RObject();
+    const vals = o.vals;
+    for (const k of Object.keys(js)) {
+      const v = fromJSON(js[k]);
+      if (k.length > 0 && k.charCodeAt(0) === 0) o.set(k, v);
+      else vals.set(k, v);
+    }
+    return o;
+  }
+
   get size(): number {
     return this.vals.size;
   }
@@ -264,9 +277,7 @@ export function fromJSON(js: unknown): Value {
         return out;
       }
       if (js instanceof RObject || js instanceof RSet) return js;
-      const o = new RObject();
-      for (const k of Object.keys(js)) o.set(k, fromJSON((js as Record<string, unknown>)[k]));
-      return o;
+      return RObject.fromPlain(js as Record<string, unknown>);
     }
   }
   throw new TypeError(`cannot convert ${typeof js} to a Rego value`);

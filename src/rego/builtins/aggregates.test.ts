@@ -4,9 +4,10 @@ import { BuiltinError } from '../errors.js';
 import { equal, format, RObject, RSet, type Value } from '../value.js';
 import './aggregates.js';
 import { getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = { nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} };
-const call = (name: string, args: Value[]) => getBuiltin(name)?.fn(args, ctx);
+const ctx = testContext();
+const call = (name: string, args: Value[]) => callBuiltin(name, args, ctx);
 const set = (...xs: Value[]) => RSet.from(xs);
 const obj = (...kv: [Value, Value][]) => RObject.from(kv);
 

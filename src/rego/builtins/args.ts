@@ -1,6 +1,6 @@
 // Operand checks with OPA's error messages: "count: operand 1 must be one of {array, object, set,
 // string} but got number".
-import { BuiltinError } from '../errors.js';
+import { BuiltinError, RegoError } from '../errors.js';
 import { RObject, RSet, type TypeName, type Value, typeName } from '../value.js';
 
 export function typeErr(fname: string, i: number, want: string, got: Value): BuiltinError {
@@ -9,6 +9,17 @@ export function typeErr(fname: string, i: number, want: string, got: Value): Bui
 
 export function builtinErr(fname: string, message: string): BuiltinError {
   return new BuiltinError(`${fname}: ${message}`, 'eval_builtin_error');
+}
+
+/** Runs `f`, turning a plain failure (a Go library's error text) into a `fname: message` builtin
+ *  error; Rego errors pass through. */
+export function guard<T>(fname: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof RegoError) throw err;
+    throw builtinErr(fname, err instanceof Error ? err.message : String(err));
+  }
 }
 
 export function oneOf(types: TypeName[]): string {

@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { BuiltinError } from '../errors.js';
 import { RObject, type Value } from '../value.js';
 import './arrays.js';
-import { getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = { nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} };
-const call = (name: string, args: Value[]) => getBuiltin(name)?.fn(args, ctx);
+const ctx = testContext();
+const call = (name: string, args: Value[]) => callBuiltin(name, args, ctx);
 
 const results: [string, Value[], Value][] = [
   [

@@ -4,7 +4,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { RObject, RSet, format, type Value } from '../value.js';
 import { builtinErr, obj, typeErr } from './args.js';
-import { checkRequestKeys, goMarshal, operandErr, parseGoURL, URLError } from './http-request.js';
+import { marshalJSON } from './go-json.js';
+import { checkRequestKeys, operandErr, parseGoURL, URLError } from './http-request.js';
 import { registerBuiltin } from './registry.js';
 
 const NAME = 'providers.aws.sign_req';
@@ -123,7 +124,7 @@ registerBuiltin({
     }
     const rawBody = req.get('raw_body');
     const body = req.get('body');
-    const bodyText = rawBody !== undefined ? strOf(rawBody) : body !== undefined ? goMarshal(body) : '';
+    const bodyText = rawBody !== undefined ? strOf(rawBody) : body !== undefined ? marshalJSON(body) : '';
     const headers = new Map<string, string>();
     for (const [k, v] of headersVal instanceof RObject ? headersVal.entries() : []) headers.set(strOf(k), strOf(v));
     const dps = cfg.get('disable_payload_signing');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatIP, formatNet, parseCIDR, parseIP, rangeToCIDRs } from './cidr.js';
+import { formatIP, formatNet, type IPAddr, ipEqual, ipFromBytes, ipString, parseCIDR, parseIP, rangeToCIDRs } from './cidr.js';
 
 test('parseIP and formatIP follow Go (RFC 5952 output, IPv4-mapped printed dotted)', () => {
   const cases: [string, string | null][] = [
@@ -60,4 +60,36 @@ test('rangeToCIDRs gives the fewest aligned blocks', () => {
   assert.deepEqual(rangeToCIDRs(v4('192.0.2.112'), v4('192.0.2.119')), ['192.0.2.112/29']);
   assert.deepEqual(rangeToCIDRs(v4('10.0.0.1'), v4('10.0.0.6')), ['10.0.0.1/32', '10.0.0.2/31', '10.0.0.4/31', '10.0.0.6/32']);
   assert.deepEqual(rangeToCIDRs(0n, (1n << 128n) - 1n), ['::/0']);
+});
+
+test('IP addresses as Go prints and parses them', () => {
+  const str: [number[], string][] = [
+    [[10, 0, 0, 1], '10.0.0.1'],
+    [[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], '2001:db8::1'],
+    [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4], '1.2.3.4'],
+    [[0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1], '1:0:0:1::1'],
+    [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], '::'],
+    [[1, 2, 3], '?010203'],
+  ];
+  for (const [bytes, want] of str) assert.equal(ipString(Buffer.from(bytes)), want);
+  const parse: [string, string | null][] = [
+    ['10.0.0.1', '00000000000000000000ffff0a000001'],
+    ['::1', '00000000000000000000000000000001'],
+    ['::ffff:1.2.3.4', '00000000000000000000ffff01020304'],
+    ['2001:db8:0:0:0:0:0:1', '20010db8000000000000000000000001'],
+    ['01.2.3.4', null],
+    ['1.2.3', null],
+    ['1:2:3:4:5:6:7:8:9', null],
+    ['example.com', null],
+  ];
+  // As Go's 16-byte form: IPv4 as ::ffff:a.b.c.d.
+  const hex16 = (a: IPAddr) => ((a.bits === 32 ? 0xffffn << 32n : 0n) | a.v).toString(16).padStart(32, '0');
+  for (const [s, want] of parse) {
+    const a = parseIP(s);
+    assert.equal(a ? hex16(a) : null, want, s);
+  }
+  const v4 = parseIP('1.2.3.4') as IPAddr;
+  assert.ok(ipEqual(v4, ipFromBytes(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4])) as IPAddr));
+  assert.ok(!ipEqual(v4, parseIP('::1.2.3.4') as IPAddr));
+  assert.equal(ipFromBytes(Buffer.from([1, 2, 3])), null);
 });

@@ -152,6 +152,28 @@ export function formatIP(a: IPAddr): string {
   return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
 }
 
+/** An address held as Go's net.IP bytes (4 or 16 of them, as in certificates), or null. */
+export function ipFromBytes(b: Uint8Array): IPAddr | null {
+  if (b.length !== 4 && b.length !== 16) return null;
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return { v, bits: b.length === 4 ? 32 : 128 };
+}
+
+/** Go's net.IP.String() over the raw bytes: "<nil>" for none, "?" plus hex for other lengths. */
+export function ipString(b: Buffer): string {
+  if (b.length === 0) return '<nil>';
+  const a = ipFromBytes(b);
+  return a ? formatIP(a) : `?${b.toString('hex')}`;
+}
+
+/** Go's IP.Equal: an IPv4 address equals its IPv4-mapped IPv6 form. */
+export function ipEqual(a: IPAddr, b: IPAddr): boolean {
+  const x = to4(a) ?? a;
+  const y = to4(b) ?? b;
+  return x.bits === y.bits && x.v === y.v;
+}
+
 /** Go's IPNet.String. */
 export function formatNet(n: IPNet): string {
   const nn = normalizeNet(n);

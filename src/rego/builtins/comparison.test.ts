@@ -3,9 +3,10 @@ import { test } from 'node:test';
 import { format, RObject, RSet, type Value } from '../value.js';
 import './comparison.js';
 import { getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = { nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} };
-const call = (name: string, a: Value, b: Value) => getBuiltin(name)?.fn([a, b], ctx);
+const ctx = testContext();
+const call = (name: string, a: Value, b: Value) => callBuiltin(name, [a, b], ctx);
 const obj = (...kv: [Value, Value][]) => RObject.from(kv);
 const set = (...xs: Value[]) => RSet.from(xs);
 

@@ -9,7 +9,8 @@ import { builtinErr, str } from './args.js';
 import { parseGoDuration } from './go-duration.js';
 import { registerBuiltin } from './registry.js';
 
-function member2(x: Value, c: Value): boolean {
+/** `x in c` (exported for the evaluator, which inlines it). */
+export function member2(x: Value, c: Value): boolean {
   if (Array.isArray(c)) return c.some((y) => equal(x, y));
   if (c instanceof RSet) return c.has(x);
   if (c instanceof RObject) {

@@ -2,15 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import './crypto.js';
 import type { Value } from '../value.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = {} as BuiltinContext;
+const ctx = testContext();
 
-function call(name: string, ...args: Value[]): Value | undefined {
-  const b = getBuiltin(name);
-  assert.ok(b, `${name} is registered`);
-  return b.fn(args, ctx);
-}
+const call = (name: string, ...args: Value[]) => callBuiltin(name, args, ctx);
 
 test('hash digests (FIPS 180 / RFC 1321 vectors and UTF-8 input)', () => {
   const cases: [string, string, string][] = [

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Der, parseIntegerBytes, parseOID, rightAlign, parseBitString } from './der.js';
-import { ipString, parseIP } from './goip.js';
 import { goURLString, parseGoURL } from './gourl.js';
 
 test('DER integers are two’s complement and minimally encoded', () => {
@@ -43,29 +42,6 @@ test('OIDs and bit strings', () => {
   assert.deepEqual([...rightAlign(bs)], [0x0a, 0xbc]);
   assert.equal(parseBitString(Buffer.from([0x01, 0x01])), null, 'padding bits must be zero');
   assert.equal(parseBitString(Buffer.from([0x08, 0x00])), null, 'at most 7 padding bits');
-});
-
-test('IP addresses as Go prints and parses them', () => {
-  const str: [number[], string][] = [
-    [[10, 0, 0, 1], '10.0.0.1'],
-    [[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], '2001:db8::1'],
-    [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4], '1.2.3.4'],
-    [[0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1], '1:0:0:1::1'],
-    [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], '::'],
-    [[1, 2, 3], '?010203'],
-  ];
-  for (const [bytes, want] of str) assert.equal(ipString(Buffer.from(bytes)), want);
-  const parse: [string, string | null][] = [
-    ['10.0.0.1', '00000000000000000000ffff0a000001'],
-    ['::1', '00000000000000000000000000000001'],
-    ['::ffff:1.2.3.4', '00000000000000000000ffff01020304'],
-    ['2001:db8:0:0:0:0:0:1', '20010db8000000000000000000000001'],
-    ['01.2.3.4', null],
-    ['1.2.3', null],
-    ['1:2:3:4:5:6:7:8:9', null],
-    ['example.com', null],
-  ];
-  for (const [s, want] of parse) assert.equal(parseIP(s)?.toString('hex') ?? null, want, s);
 });
 
 test('URLs as net/url parses and prints them', () => {

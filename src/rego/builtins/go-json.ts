@@ -1,7 +1,8 @@
-// Rego values to JSON text the way OPA writes it with Go's encoding/json: sets as sorted arrays,
-// object keys sorted bytewise (non-string keys as their JSON text), <, >, &, U+2028 and U+2029
-// escaped, numbers as OPA prints them (integers without exponent or ".0").
-import { formatNumber, RObject, RSet, type Value } from '../value.js';
+// Rego values to JSON text the way OPA writes them with Go's encoding/json (the one encoder behind
+// json.marshal, jwt encode_sign, http.send and aws request bodies, json schema keys): sets as sorted
+// arrays, object keys sorted bytewise (non-string keys as their JSON text), <, >, &, U+2028 and
+// U+2029 escaped, numbers as OPA prints them (integers without exponent or ".0").
+import { compare, formatNumber, RObject, RSet, type Value } from '../value.js';
 
 /** Compares strings by code point, which is UTF-8 byte order (JS's < compares UTF-16 units). */
 export function compareCodePoints(a: string, b: string): number {
@@ -15,15 +16,18 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** A JSON string literal with Go's escaping. */
+/** Replaces lone surrogates with U+FFFD, as Go does when it decodes or encodes such text. */
+export function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** A JSON string literal with Go's escaping: HTML-safe, \b \f \n \r \t short forms, U+2028/9
+ *  escaped. A lone surrogate is written as U+FFFD: OPA's decoders have replaced it by then. */
 export function goJSONString(s: string): string {
   // Escape pairs are matched whole so a literal backslash never starts a false match.
-  return JSON.stringify(s).replace(/\\ud[89a-f][0-9a-f]{2}|\\.|[<>&\u2028\u2029]/g, (m) => {
-    // Lone surrogates cannot be UTF-8; Go writes the replacement character.
-    if (m.length === 6) return '\\ufffd';
-    if (m.length === 2) return m;
-    return `\\u${m.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return JSON.stringify(wellFormed(s)).replace(/\\.|[<>&\u2028\u2029]/g, (m) =>
+    m.length === 2 ? m : `\\u${m.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The key text of an object member: strings as themselves, other keys as their JSON. */
@@ -31,8 +35,16 @@ export function jsonKey(k: Value): string {
   return typeof k === 'string' ? k : marshalJSON(k);
 }
 
+/** The members as Go's map[string]any holds them: keys as JSON text (keys that collide keep the
+ *  value of the last in Rego key order, as OPA fills the map), sorted bytewise. */
 function sortedMembers(o: RObject): [string, Value][] {
-  return [...o.entries()].map(([k, v]): [string, Value] => [jsonKey(k), v]).sort((a, b) => compareCodePoints(a[0], b[0]));
+  const members = new Map<string, [Value, Value]>();
+  for (const [k, v] of o.entries()) {
+    const key = wellFormed(jsonKey(k));
+    const prev = members.get(key);
+    if (prev === undefined || compare(prev[0], k) < 0) members.set(key, [k, v]);
+  }
+  return [...members].map(([key, [, v]]): [string, Value] => [key, v]).sort((a, b) => compareCodePoints(a[0], b[0]));
 }
 
 /** Go's json.Marshal of the value (compact). */

@@ -1,7 +1,8 @@
-// JSON as the Go libraries behind OPA's token builtins see it: encoding/json's strict decoder
-// (with its error texts) for JWT segments, json.Marshal's output for encode_sign, json.Valid,
-// and the lenient fastjson parser jwx uses to read JWS protected headers.
-import { formatNumber, RObject, RSet, type Value } from '../value.js';
+// JSON as the Go libraries behind OPA's token builtins read it: encoding/json's strict decoder
+// (with its error texts) for JWT segments, json.Valid, and the lenient fastjson parser jwx uses to
+// read JWS protected headers. (json.Marshal's output is go-json.ts.)
+import { formatNumber, RObject, type Value } from '../value.js';
+import { wellFormed } from './go-json.js';
 
 export class GoJSONError extends Error {}
 
@@ -199,11 +200,6 @@ class Reader {
   }
 }
 
-/** Replaces lone surrogates with U+FFFD, as Go does when it decodes or encodes such text. */
-export function wellFormed(s: string): string {
-  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-}
-
 /** Decodes like OPA's util.UnmarshalJSON (a json.Decoder plus a trailing-token check).
  *  Throws GoJSONError with Go's message. */
 export function goUnmarshal(text: string): Value {
@@ -258,65 +254,6 @@ export function goJSONValid(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Go's json.Marshal string quoting: HTML-safe, \b \f \n \r \t short forms, U+2028/2029 escaped. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of wellFormed(s)) {
-    const c = ch.codePointAt(0) as number;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-    }
-    if (c < 0x20 || ch === '<' || ch === '>' || ch === '&' || c === 0x2028 || c === 0x2029) {
-      out += `\\u${c.toString(16).padStart(4, '0')}`;
-    } else out += ch;
-  }
-  return `${out}"`;
-}
-
-function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
-/** Go's json.Marshal of OPA's ast.JSON form of a value: sets become sorted arrays, object keys
- *  are sorted bytewise, non-string keys become their JSON text. */
-export function goMarshal(v: Value): string {
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'number':
-      return formatNumber(v);
-    case 'string':
-      return goQuote(v);
-  }
-  if (Array.isArray(v)) return `[${v.map(goMarshal).join(',')}]`;
-  if (v instanceof RSet) return `[${v.sorted().map(goMarshal).join(',')}]`;
-  const entries = new Map<string, Value>();
-  for (const [k, x] of v.entries()) entries.set(typeof k === 'string' ? k : goMarshal(k), x);
-  const keys = [...entries.keys()].sort(byteOrder);
-  return `{${keys.map((k) => `${goQuote(k)}:${goMarshal(entries.get(k) as Value)}`).join(',')}}`;
 }
 
 /** What jwx's header accessor sees: fastjson's lenient parse of the protected header. */

@@ -1,6 +1,7 @@
 // GraphQL lexer with the behaviour of gqlparser (the Go library OPA uses), because OPA's graphql.*
 // error messages quote its tokens and positions: columns count code points, string tokens report
 // the column after their opening quote(s), and lexer errors carry the column where lexing stopped.
+import { goQuote } from './gostrconv.js';
 
 export enum Tok {
   Invalid = 0,
@@ -78,50 +79,6 @@ export class GqlError extends Error {
 /** gqlparser's token text: the kind, then the Go-quoted value when there is one. */
 export function tokenText(t: Token): string {
   return t.value !== '' ? `${TOK_TEXT[t.kind]} ${goQuote(t.value)}` : TOK_TEXT[t.kind];
-}
-
-const NON_PRINT = /[\p{C}\p{Z}]/u;
-
-/** Go's strconv.Quote: printable characters stay, the rest become escapes. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-    }
-    if (c === 0x20 || !NON_PRINT.test(ch)) out += ch;
-    else if (c < 0x80) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (c < 0x10000) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += `\\U${c.toString(16).padStart(8, '0')}`;
-  }
-  return `${out}"`;
 }
 
 const isNameStart = (c: string | undefined): boolean => c !== undefined && /^[_A-Za-z]$/.test(c);

@@ -14,7 +14,8 @@ import type {
   GVariableDefinition,
 } from './gql-ast.js';
 import { VK } from './gql-ast.js';
-import { GqlError, goQuote, Lexer, type Pos, Tok, type Token, tokenText, tokKindText } from './gql-lexer.js';
+import { GqlError, Lexer, type Pos, Tok, type Token, tokenText, tokKindText } from './gql-lexer.js';
+import { goQuote } from './gostrconv.js';
 
 const NO_TOKEN: Token = { kind: Tok.Invalid, value: '', line: 0, column: 0 };
 

@@ -11,7 +11,8 @@ import type {
   GType,
 } from './gql-ast.js';
 import { typeName, typeString, VK } from './gql-ast.js';
-import { GqlError, goQuote, type Pos } from './gql-lexer.js';
+import { GqlError, type Pos } from './gql-lexer.js';
+import { goQuote } from './gostrconv.js';
 import { parseSchema } from './gql-schema-parser.js';
 
 /** The types and directives every schema has (GraphQL spec built-ins and introspection). */

@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { BuiltinError, HaltError } from '../errors.js';
 import { equal, format, fromJSON, RObject, RSet, type Value } from '../value.js';
 import './graph.js';
-import { getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = { nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} };
-const call = (name: string, args: Value[]) => getBuiltin(name)?.fn(args, ctx);
+const ctx = testContext();
+const call = (name: string, args: Value[]) => callBuiltin(name, args, ctx);
 const set = (...xs: Value[]) => RSet.from(xs);
 /** A graph whose adjacency lists are sets (`asSets`) or arrays. */
 const graph = (adj: Record<string, Value[] | null>, asSets = false) =>

@@ -4,24 +4,16 @@ import fc from 'fast-check';
 import { BuiltinError } from '../errors.js';
 import { equal, format, fromJSON, RObject, type Value } from '../value.js';
 import './graphql.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { callBuiltin, testContext, thrownBy } from './testing.js';
 
-const ctx = {} as BuiltinContext;
+const ctx = testContext();
 
-function call(name: string, ...args: Value[]): Value | undefined {
-  const def = getBuiltin(name);
-  assert.ok(def, `${name} registered`);
-  return def.fn(args, ctx);
-}
+const call = (name: string, ...args: Value[]) => callBuiltin(name, args, ctx);
 
 function callErr(name: string, ...args: Value[]): BuiltinError {
-  try {
-    call(name, ...args);
-  } catch (e) {
-    assert.ok(e instanceof BuiltinError, `expected BuiltinError, got ${e}`);
-    return e;
-  }
-  assert.fail(`${name} did not fail`);
+  const e = thrownBy(name, () => call(name, ...args));
+  assert.ok(e instanceof BuiltinError, `expected BuiltinError, got ${e}`);
+  return e;
 }
 
 function assertValue(got: Value | undefined, want: unknown): void {

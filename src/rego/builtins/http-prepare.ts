@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { BuiltinError } from '../errors.js';
 import { canonical, RObject, type Value } from '../value.js';
-import { goMarshal, parseGoURL } from './http-request.js';
-import { parseGoDuration } from './http-time.js';
+import { marshalJSON } from './go-json.js';
+import { parseGoURL } from './http-request.js';
+import { parseGoDuration } from './go-duration.js';
 import type { BuiltinContext } from './registry.js';
 
 const NAME = 'http.send';
@@ -94,7 +95,7 @@ function parseTimeout(v: Value): number {
   if (typeof v === 'string') {
     if (/^[+-]?\d+$/.test(v)) return Number(v) / 1e6;
     try {
-      return parseGoDuration(v) / 1e6;
+      return Number(parseGoDuration(v)) / 1e6;
     } catch (e) {
       throw new RequestError(`invalid timeout value ${JSON.stringify(v)}: ${(e as Error).message}`);
     }
@@ -184,7 +185,7 @@ export function prepare(req: RObject, patterns: string[]): Prepared {
         followRedirects = parseBool(v);
         break;
       case 'body':
-        body = goMarshal(v);
+        body = marshalJSON(v);
         break;
       case 'raw_body':
         rawBody = p.raw_body;

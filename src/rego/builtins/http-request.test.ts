@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BuiltinError } from '../errors.js';
-import { fromJSON, RObject, RSet } from '../value.js';
+import { fromJSON, RObject } from '../value.js';
 import { hostAllowed } from './http-prepare.js';
-import { checkRequestKeys, goMarshal, parseGoURL, URLError } from './http-request.js';
-import { parseGoDuration } from './http-time.js';
+import { checkRequestKeys, parseGoURL, URLError } from './http-request.js';
 
 test('parseGoURL gives Go url.Parse host, escaped path and raw query', () => {
   const cases: [string, string, string, string][] = [
@@ -33,34 +32,6 @@ test('parseGoURL gives Go url.Parse host, escaped path and raw query', () => {
       raw,
     );
   }
-});
-
-test('goMarshal writes Go encoding/json text', () => {
-  const v = new RObject()
-    .set('b', RSet.from([3, 1, 2]))
-    .set('a', fromJSON({ z: null, y: [true, 1.5, '<&>\u2028'] }))
-    .set(1, 'non-string key');
-  assert.equal(goMarshal(v), '{"1":"non-string key","a":{"y":[true,1.5,"\\u003c\\u0026\\u003e\\u2028"],"z":null},"b":[1,2,3]}');
-});
-
-test('parseGoDuration follows time.ParseDuration', () => {
-  const ok: [string, number][] = [
-    ['0', 0],
-    ['5s', 5e9],
-    ['1m30s', 90e9],
-    ['1.5h', 5400e9],
-    ['250ms', 250e6],
-    ['-2us', -2000],
-    ['3µs', 3000],
-  ];
-  for (const [s, ns] of ok) assert.equal(parseGoDuration(s), ns, s);
-  const bad: [string, string][] = [
-    ['', 'time: invalid duration ""'],
-    ['abc', 'time: invalid duration "abc"'],
-    ['5', 'time: missing unit in duration "5"'],
-    ['5x', 'time: unknown unit "x" in duration "5x"'],
-  ];
-  for (const [s, msg] of bad) assert.throws(() => parseGoDuration(s), { message: msg });
 });
 
 test('hostAllowed matches host, host:port and wildcard patterns', () => {

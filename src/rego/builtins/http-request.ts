@@ -1,9 +1,9 @@
 // Pieces shared by http.send and providers.aws.sign_req, which read the same request objects:
-// OPA's request-key checks, Go's url.Parse (the parts signing and host checks need) and Go's
-// json.Marshal of a Rego value (how a "body" is turned into bytes).
+// OPA's request-key checks and Go's url.Parse (the parts signing and host checks need). A "body"
+// is turned into bytes by go-json.ts's marshalJSON.
 import { BuiltinError } from '../errors.js';
-import { format, formatNumber, type RObject, RSet, type Value } from '../value.js';
-import { goQuote } from './gql-lexer.js';
+import { format, type RObject, RSet } from '../value.js';
+import { goQuote } from './gostrconv.js';
 
 export const ALLOWED_REQUEST_KEYS = [
   'method',
@@ -48,44 +48,6 @@ export function checkRequestKeys(fname: string, req: RObject, pos: number): void
   if (invalid.length) throw operandErr(fname, pos, `invalid request parameters(s): ${format(RSet.from(invalid))}`);
   const missing = ['method', 'url'].filter((k) => !req.has(k));
   if (missing.length) throw operandErr(fname, pos, `missing required request parameters(s): ${format(RSet.from(missing))}`);
-}
-
-// ---------------------------------------------------------------- Go's json.Marshal
-
-function codePointCompare(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const c = (x[i] as string).codePointAt(0) as number;
-    const d = (y[i] as string).codePointAt(0) as number;
-    if (c !== d) return c - d;
-  }
-  return x.length - y.length;
-}
-
-/** A JSON string with encoding/json's escaping (HTML characters and U+2028/9 escaped). */
-export function goJSONQuote(s: string): string {
-  return JSON.stringify(s).replace(/\\ud[89a-f][0-9a-f]{2}|\\.|[<>&\u2028\u2029]/g, (m) => {
-    if (m.length === 6) return '\\ufffd';
-    if (m.length === 2) return m;
-    return `\\u${(m.codePointAt(0) as number).toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** The bytes OPA sends for a "body": Go's json.Marshal of the value (sets as arrays, sorted keys). */
-export function goMarshal(v: Value): string {
-  if (v === null) return 'null';
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') return formatNumber(v);
-  if (typeof v === 'string') return goJSONQuote(v);
-  if (Array.isArray(v)) return `[${v.map(goMarshal).join(',')}]`;
-  if (v instanceof RSet) return `[${v.sorted().map(goMarshal).join(',')}]`;
-  const members = [...(v as RObject).entries()].map(([k, val]): [string, Value] => [
-    typeof k === 'string' ? k : goMarshal(k),
-    val,
-  ]);
-  members.sort((a, b) => codePointCompare(a[0], b[0]));
-  return `{${members.map(([k, val]) => `${goJSONQuote(k)}:${goMarshal(val)}`).join(',')}}`;
 }
 
 // ---------------------------------------------------------------- Go's url.Parse

@@ -2,15 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import './jsonpatch.js';
 import { format, fromJSON, RObject, RSet, type Value } from '../value.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx: BuiltinContext = { nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} };
+const ctx = testContext();
 
-function call(name: string, ...args: Value[]): Value | undefined {
-  const b = getBuiltin(name);
-  assert.ok(b, `${name} is registered`);
-  return b.fn(args, ctx);
-}
+const call = (name: string, ...args: Value[]) => callBuiltin(name, args, ctx);
 
 const J = fromJSON;
 const show = (v: Value | undefined) => (v === undefined ? 'undefined' : format(v));

@@ -2,15 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import './jsonschema.js';
 import { format, fromJSON, type Value } from '../value.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx: BuiltinContext = { nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} };
+const ctx = testContext();
 
-function call(name: string, ...args: Value[]): Value | undefined {
-  const b = getBuiltin(name);
-  assert.ok(b, `${name} is registered`);
-  return b.fn(args, ctx);
-}
+const call = (name: string, ...args: Value[]) => callBuiltin(name, args, ctx);
 
 const J = fromJSON;
 const idSchema = J({ properties: { id: { type: 'integer' } }, required: ['id'] });

@@ -2,29 +2,15 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject, webcrypto } from 'node:crypto';
 import { before, test } from 'node:test';
 import './jwt.js';
-import { fromJSON, toJSON, type Value } from '../value.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { getBuiltin } from './registry.js';
 import { type Issued, issue } from './x509fixtures.js';
+import { callJSON, testContext, thrownBy } from './testing.js';
 
 const NOW_S = 1_700_000_000;
-const ctx: BuiltinContext = { nowNs: BigInt(NOW_S) * 1_000_000_000n, cache: new Map(), print() {}, runtime: null, options: {} };
+const ctx = testContext(BigInt(NOW_S) * 1_000_000_000n);
 
-// biome-ignore lint/suspicious/noExplicitAny: the tests walk free-form JSON results.
-function call(name: string, ...args: unknown[]): any {
-  const b = getBuiltin(name);
-  assert.ok(b, `${name} is registered`);
-  const out = b.fn(args.map((a) => fromJSON(a)) as Value[], ctx);
-  return out === undefined ? undefined : toJSON(out);
-}
-
-function callErr(name: string, ...args: unknown[]): string {
-  try {
-    call(name, ...args);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail(`${name} did not fail`);
-}
+const call = (name: string, ...args: unknown[]) => callJSON(name, args, ctx);
+const callErr = (name: string, ...args: unknown[]) => (thrownBy(name, () => call(name, ...args)) as Error).message;
 
 const b64u = (s: string) => Buffer.from(s).toString('base64url');
 const jwkOf = (k: KeyObject) => k.export({ format: 'jwk' }) as Record<string, string>;

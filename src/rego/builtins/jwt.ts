@@ -1,10 +1,10 @@
 // io.jwt.*: decoding, signature verification (HS/RS/PS/ES/EdDSA with certificates, PEM public
 // keys, JWKs or JWK Sets), constraint-checked decode_verify, and signing from JWKs, following
 // OPA's topdown/tokens.go semantics and error texts.
-import { RegoError } from '../errors.js';
 import { format, RObject, type Value } from '../value.js';
-import { builtinErr, obj, str, typeErr } from './args.js';
-import { GoJSONError, goJSONValid, goMarshal, goUnmarshal, fastjsonParse } from './gojson.js';
+import { guard, obj, str, typeErr } from './args.js';
+import { marshalJSON } from './go-json.js';
+import { fastjsonParse, GoJSONError, goJSONValid, goUnmarshal } from './gojson.js';
 import {
   algHash,
   familyOf,
@@ -102,16 +102,6 @@ function parseHeader(h: RObject): Header {
 
 function headerValid(h: Header): boolean {
   return h.alg !== '' && !h.unknown.some((u) => h.crit.has(u));
-}
-
-/** Runs `f`, turning plain failures into `name: message` builtin errors. */
-function guard<T>(name: string, f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof RegoError) throw err;
-    throw builtinErr(name, err instanceof Error ? err.message : String(err));
-  }
 }
 
 registerBuiltin({
@@ -402,6 +392,8 @@ registerBuiltin({
   nondeterministic: true,
   fn: (args) => {
     const name = 'io.jwt.encode_sign';
-    return guard(name, () => encodeSign(goMarshal(args[0] as Value), goMarshal(args[1] as Value), goMarshal(args[2] as Value)));
+    return guard(name, () =>
+      encodeSign(marshalJSON(args[0] as Value), marshalJSON(args[1] as Value), marshalJSON(args[2] as Value)),
+    );
   },
 });

@@ -3,17 +3,10 @@ import { test } from 'node:test';
 import { BuiltinError, HaltError } from '../errors.js';
 import { equal, format, RSet, type Value } from '../value.js';
 import './numbers.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-function newCtx(): BuiltinContext {
-  return { nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} };
-}
-
-function call(name: string, args: Value[], ctx = newCtx()): Value | undefined {
-  const b = getBuiltin(name);
-  assert.ok(b, `${name} is registered`);
-  return b.fn(args, ctx);
-}
+const call = callBuiltin;
 
 const s = (...xs: Value[]) => RSet.from(xs);
 
@@ -137,7 +130,7 @@ test('numbers.range refuses absurd lengths instead of hanging', () => {
 });
 
 test('rand.intn is stable per (key, n) within a query and in range', () => {
-  const ctx = newCtx();
+  const ctx = testContext();
   const first = call('rand.intn', ['key', 100], ctx);
   assert.equal(typeof first, 'number');
   assert.ok(Number.isInteger(first) && (first as number) >= 0 && (first as number) < 100);

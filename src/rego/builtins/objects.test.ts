@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { BuiltinError } from '../errors.js';
 import { equal, format, fromJSON, RObject, RSet, type Value } from '../value.js';
 import './objects.js';
-import { getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = { nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} };
-const call = (name: string, args: Value[]) => getBuiltin(name)?.fn(args, ctx);
+const ctx = testContext();
+const call = (name: string, args: Value[]) => callBuiltin(name, args, ctx);
 const o = (js: unknown) => fromJSON(js);
 const obj = (...kv: [Value, Value][]) => RObject.from(kv);
 const set = (...xs: Value[]) => RSet.from(xs);

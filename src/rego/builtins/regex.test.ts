@@ -3,14 +3,10 @@ import { test } from 'node:test';
 import { BuiltinError } from '../errors.js';
 import type { Value } from '../value.js';
 import './regex.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = {} as BuiltinContext;
-function call(name: string, ...args: Value[]): Value | undefined {
-  const def = getBuiltin(name);
-  assert.ok(def, name);
-  return def.fn(args, ctx);
-}
+const ctx = testContext();
+const call = (name: string, ...args: Value[]) => callBuiltin(name, args, ctx);
 
 const CASES: Array<[string, Value[], Value]> = [
   ['regex.match', ['^[a-z]+$', 'abc'], true],

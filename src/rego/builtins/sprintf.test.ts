@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { BuiltinError } from '../errors.js';
 import { RObject, RSet, type Value } from '../value.js';
 import './sprintf.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = {} as BuiltinContext;
-const sprintf = (format: Value, values: Value): Value | undefined => getBuiltin('sprintf')?.fn([format, values], ctx);
+const ctx = testContext();
+const sprintf = (format: Value, values: Value): Value | undefined => callBuiltin('sprintf', [format, values], ctx);
 
 // OPA passes integers as int (big.Int past int64), other numbers as float64, strings as strings
 // and everything else as its Rego literal text.

@@ -3,11 +3,10 @@ import { test } from 'node:test';
 import { BuiltinError } from '../errors.js';
 import { fromJSON, RObject, RSet, type Value } from '../value.js';
 import './template.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = {} as BuiltinContext;
-const render = (template: Value, vars: Value): Value | undefined =>
-  getBuiltin('strings.render_template')?.fn([template, vars], ctx);
+const ctx = testContext();
+const render = (template: Value, vars: Value): Value | undefined => callBuiltin('strings.render_template', [template, vars], ctx);
 
 const CASES: Array<[string, unknown, string]> = [
   ['{{.test}}', { test: 'hello world' }, 'hello world'],

@@ -2,15 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import './time.js';
 import { format, type Value } from '../value.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { getBuiltin } from './registry.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx: BuiltinContext = { nowNs: 1_700_000_000_123_456_789n, cache: new Map(), print: () => {}, runtime: null, options: {} };
+const ctx = testContext(1_700_000_000_123_456_789n);
 
-function call(name: string, ...args: Value[]): Value | undefined {
-  const b = getBuiltin(name);
-  assert.ok(b, `${name} is registered`);
-  return b.fn(args, ctx);
-}
+const call = (name: string, ...args: Value[]) => callBuiltin(name, args, ctx);
 
 // 2023-11-14T22:13:20.123456768Z, exactly representable as a double.
 const T = Number(1_700_000_000_123_456_768n);

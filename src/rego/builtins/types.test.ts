@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BuiltinError } from '../errors.js';
 import { RObject, RSet, type Value } from '../value.js';
-import { getBuiltin } from './registry.js';
 import './types.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const ctx = { nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} };
-const call = (name: string, args: Value[]) => getBuiltin(name)?.fn(args, ctx);
+const ctx = testContext();
+const call = (name: string, args: Value[]) => callBuiltin(name, args, ctx);
 
 const samples: [Value, string][] = [
   [null, 'null'],

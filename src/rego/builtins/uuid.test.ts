@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BuiltinError } from '../errors.js';
-import { equal, format, fromJSON, type Value } from '../value.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
+import { equal, format, fromJSON } from '../value.js';
+import { getBuiltin } from './registry.js';
 import './uuid.js';
+import { callBuiltin, testContext } from './testing.js';
 
-const newCtx = (): BuiltinContext => ({ nowNs: 0n, cache: new Map(), print: () => {}, runtime: null, options: {} });
-const call = (name: string, args: Value[], ctx = newCtx()) => getBuiltin(name)?.fn(args, ctx);
+const call = callBuiltin;
 
 const v2 = {
   clocksequence: 12800,
@@ -75,13 +75,13 @@ test('uuid.parse has no result for malformed strings', () => {
 });
 
 test('uuid.rfc4122 gives a v4 UUID, stable per key within one query', () => {
-  const ctx = newCtx();
+  const ctx = testContext();
   const a = call('uuid.rfc4122', ['k'], ctx);
   assert.equal(typeof a, 'string');
   assert.match(a as string, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(call('uuid.rfc4122', ['k'], ctx), a);
   assert.notEqual(call('uuid.rfc4122', ['other'], ctx), a);
-  assert.notEqual(call('uuid.rfc4122', ['k'], newCtx()), a);
+  assert.notEqual(call('uuid.rfc4122', ['k'], testContext()), a);
   const parsed = call('uuid.parse', [a as string]);
   assert.ok(parsed !== undefined && equal(parsed, fromJSON({ variant: 'RFC4122', version: 4 })));
   assert.equal(getBuiltin('uuid.rfc4122')?.nondeterministic, true);

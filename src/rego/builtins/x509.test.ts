@@ -2,30 +2,15 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { before, test } from 'node:test';
 import './x509.js';
-import { fromJSON, toJSON, type Value } from '../value.js';
-import { type BuiltinContext, getBuiltin } from './registry.js';
 import { CLIENT_AUTH, type Issued, issue, nameConstraints, request, SERVER_AUTH } from './x509fixtures.js';
+import { callJSON, testContext, thrownBy } from './testing.js';
 
 // 2025-01-01, inside the fixtures' 2020..2040 validity.
 const NOW_NS = BigInt(Date.UTC(2025, 0, 1)) * 1_000_000n;
-const ctx: BuiltinContext = { nowNs: NOW_NS, cache: new Map(), print() {}, runtime: null, options: {} };
+const ctx = testContext(NOW_NS);
 
-// biome-ignore lint/suspicious/noExplicitAny: the tests walk free-form JSON results.
-function call(name: string, ...args: unknown[]): any {
-  const b = getBuiltin(name);
-  assert.ok(b, `${name} is registered`);
-  const out = b.fn(args.map((a) => fromJSON(a)) as Value[], ctx);
-  return out === undefined ? undefined : toJSON(out);
-}
-
-function callErr(name: string, ...args: unknown[]): string {
-  try {
-    call(name, ...args);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail(`${name} did not fail`);
-}
+const call = (name: string, ...args: unknown[]) => callJSON(name, args, ctx);
+const callErr = (name: string, ...args: unknown[]) => (thrownBy(name, () => call(name, ...args)) as Error).message;
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 

@@ -1,9 +1,8 @@
 // crypto.x509.* and crypto.parse_private_keys: certificate, CSR and key parsing with OPA's input
 // conventions (PEM text, or base64 of PEM or DER) and Go's output shapes and error texts.
-import { RegoError } from '../errors.js';
 import { bytesToBigInt } from './der.js';
 import { fromJSON, type RObject, RSet, type Value } from '../value.js';
-import { builtinErr, obj, str, typeErr } from './args.js';
+import { guard, obj, str, typeErr } from './args.js';
 import { parseAnyPrivateKey, parsePrivateKeyDER, type PrivateKey, privateKeyJSON, privateKeyJWK } from './keys.js';
 import { goBase64Decode, pemDecode, pemEncode, stdDecodeString } from './pem.js';
 import { type BuiltinContext, registerBuiltin } from './registry.js';
@@ -13,16 +12,6 @@ import { type GoCertificate, parseCertificates, parseOneCertificate } from './x5
 import { type VerifyOptions, verifyChain } from './x509verify.js';
 
 const BEGIN = '-----BEGIN';
-
-/** Runs `f`, turning any failure into `name: <message>` (Go's error text). */
-function guard<T>(name: string, f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof RegoError) throw err;
-    throw builtinErr(name, err instanceof Error ? err.message : String(err));
-  }
-}
 
 function certsFromPem(data: Buffer): GoCertificate[] {
   const ders: Buffer[] = [];

@@ -12,11 +12,18 @@ import {
   TAG,
   ctx,
 } from './der.js';
-import { goTimeJSON } from './der.js';
-import { type AttrValue, asn1String, type PkixName, parsePublicKey, signatureAlgorithm } from './x509name.js';
+import {
+  type AttrValue,
+  addAttribute,
+  asn1String,
+  emptyName,
+  type PkixName,
+  parsePublicKey,
+  signatureAlgorithm,
+} from './x509name.js';
 import { type Extension, parseSAN } from './x509parse.js';
-import { b64, extensionsJSON, nameJSON, publicKeyJSON, urlJSON } from './x509json.js';
-import { ipString } from './goip.js';
+import { attrJSON, b64, extensionsJSON, nameJSON, publicKeyJSON, urlJSON } from './x509json.js';
+import { ipString } from './cidr.js';
 
 const OID_EXTENSION_REQUEST = [1, 2, 840, 113549, 1, 9, 14];
 const OID_SAN = [2, 5, 29, 17];
@@ -62,27 +69,7 @@ function anyValue(e: Element): AttrValue {
 function parseSubject(full: Buffer): PkixName {
   const seq = new Der(full).sub(TAG.SEQUENCE);
   if (!seq) structureError("tags don't match");
-  const n: PkixName = {
-    country: null,
-    organization: null,
-    organizationalUnit: null,
-    locality: null,
-    province: null,
-    streetAddress: null,
-    postalCode: null,
-    serialNumber: '',
-    commonName: '',
-    names: null,
-  };
-  const fields: Record<number, keyof PkixName> = {
-    6: 'country',
-    7: 'locality',
-    8: 'province',
-    9: 'streetAddress',
-    10: 'organization',
-    11: 'organizationalUnit',
-    17: 'postalCode',
-  };
+  const n = emptyName();
   while (!seq.empty()) {
     const set = seq.sub(TAG.SET);
     if (!set) structureError("tags don't match");
@@ -91,36 +78,10 @@ function parseSubject(full: Buffer): PkixName {
       const type = atv?.readOID();
       const val = atv?.readAny();
       if (!type || !val) structureError("tags don't match");
-      const value = anyValue(val);
-      (n.names ??= []).push({ type, value });
-      if (value.k !== 'str' || type.length !== 4 || type[0] !== 2 || type[1] !== 5 || type[2] !== 4) continue;
-      const which = type[3] as number;
-      if (which === 3) n.commonName = value.v;
-      else if (which === 5) n.serialNumber = value.v;
-      else if (fields[which]) ((n[fields[which]] as string[] | null) ??= []).push(value.v);
+      addAttribute(n, type, anyValue(val));
     }
   }
   return n;
-}
-
-function attrJSON(v: AttrValue): unknown {
-  switch (v.k) {
-    case 'str':
-    case 'bool':
-      return v.v;
-    case 'int':
-      return Number(v.v);
-    case 'bits':
-      return { Bytes: v.v.bytes.toString('base64'), BitLength: v.v.bitLength };
-    case 'bytes':
-      return v.v.toString('base64');
-    case 'oid':
-      return v.v;
-    case 'time':
-      return goTimeJSON(v.v);
-    default:
-      return null;
-  }
 }
 
 /** pkix.AttributeTypeAndValueSET for each attribute that parses as one (others are skipped). */

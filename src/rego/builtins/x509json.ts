@@ -4,7 +4,7 @@
 // Numbers are JS doubles here: big integers (serial numbers, RSA moduli) are rounded, and values
 // beyond the double range (2048-bit moduli) become Infinity, as a JSON reader would make them.
 import { goTimeJSON } from './der.js';
-import { ipString } from './goip.js';
+import { ipString } from './cidr.js';
 import { type GoURL, goURLString } from './gourl.js';
 import type { GoCertificate, IPNet } from './x509parse.js';
 import type { AttrValue, GoPublicKey, PkixName } from './x509name.js';
@@ -19,7 +19,8 @@ export function bigNum(n: bigint): number {
   return Number(n);
 }
 
-function attrJSON(v: AttrValue): J {
+/** An attribute value as Go marshals the `any` it was decoded into. */
+export function attrJSON(v: AttrValue): J {
   switch (v.k) {
     case 'str':
     case 'bool':

@@ -159,7 +159,8 @@ function readAny(d: Der): AttrValue {
   };
 }
 
-function emptyName(): PkixName {
+/** A pkix.Name with no attributes. */
+export function emptyName(): PkixName {
   return {
     country: null,
     organization: null,
@@ -204,18 +205,24 @@ export function parseName(full: Buffer): PkixName {
       } catch (err) {
         throw new Error(`x509: invalid RDNSequence: invalid attribute value: ${(err as Error).message}`);
       }
-      (n.names ??= []).push({ type, value });
-      if (value.k !== 'str' || type.length !== 4 || type[0] !== 2 || type[1] !== 5 || type[2] !== 4) continue;
-      const which = type[3] as number;
-      if (which === 3) n.commonName = value.v;
-      else if (which === 5) n.serialNumber = value.v;
-      else {
-        const field = NAME_FIELDS[which];
-        if (field) ((n[field] as string[] | null) ??= []).push(value.v);
-      }
+      addAttribute(n, type, value);
     }
   }
   return n;
+}
+
+/** One step of Go's FillFromRDNSequence: every attribute lands in Names; string values of the
+ *  known id-at attributes also fill their field. */
+export function addAttribute(n: PkixName, type: number[], value: AttrValue): void {
+  (n.names ??= []).push({ type, value });
+  if (value.k !== 'str' || type.length !== 4 || type[0] !== 2 || type[1] !== 5 || type[2] !== 4) return;
+  const which = type[3] as number;
+  if (which === 3) n.commonName = value.v;
+  else if (which === 5) n.serialNumber = value.v;
+  else {
+    const field = NAME_FIELDS[which];
+    if (field) ((n[field] as string[] | null) ??= []).push(value.v);
+  }
 }
 
 /** A public key in the shape Go's parsed key types marshal to. */

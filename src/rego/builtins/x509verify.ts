@@ -3,7 +3,7 @@
 // intermediates to the given root, signature, validity period, CA, path length, name constraint,
 // host name and extended key usage checks. Errors only decide "not verified"; their text is Go-like.
 import { constants, verify } from 'node:crypto';
-import { ipEqual, parseIP } from './goip.js';
+import { ipEqual, ipFromBytes, parseIP } from './cidr.js';
 import type { GoCertificate } from './x509parse.js';
 import { spkiKeyObject } from './x509name.js';
 
@@ -120,7 +120,13 @@ export function verifyHostname(c: GoCertificate, h: string): void {
   const candidateIP = h.length >= 3 && h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
   const ip = parseIP(candidateIP);
   if (ip) {
-    if ((c.ipAddresses ?? []).some((x) => ipEqual(x, ip))) return;
+    if (
+      (c.ipAddresses ?? []).some((x) => {
+        const a = ipFromBytes(x);
+        return a !== null && ipEqual(a, ip);
+      })
+    )
+      return;
     throw new VerifyError(`x509: certificate is not valid for ${candidateIP}`);
   }
   const name = lower(h);

@@ -103,6 +103,8 @@ function globCondition(e: E): { key: string; pattern: string; delims: string[] }
 
 /** Splits on any of the delimiter characters. */
 function segments(s: string, delims: string[]): string[] {
+  // One delimiter (the usual "/"): a delimiter is one rune, so splitting on it is the same.
+  if (delims.length === 1) return s.split(delims[0] as string);
   const out: string[] = [];
   let cur = '';
   for (const ch of s) {
@@ -129,6 +131,8 @@ function literalPrefix(pattern: string, delims: string[]): string[] {
 interface Trie {
   rules: CRule[];
   children: Map<string, Trie>;
+  /** The candidates when a lookup ends here, computed on first use (the trie is fixed by then). */
+  cand?: CRule[];
 }
 
 interface GlobLeaf {
@@ -240,13 +244,20 @@ export function buildIndex(rules: CRule[], conds: Map<CRule, Conditions>): ((x: 
 function globCandidates(t: GlobLeaf, v: Value | undefined): CRule[] {
   // Non-strings are left to the rules (glob.match raises or is undefined for them).
   if (typeof v !== 'string') return t.all;
-  const out = [...t.rest, ...t.trie.rules];
+  // The candidates depend only on the deepest node reached, so each node's list is built once.
+  const segs = segments(v, t.delims);
   let node = t.trie;
-  for (const seg of segments(v, t.delims)) {
+  for (const seg of segs) {
     const c = node.children.get(seg);
     if (!c) break;
     node = c;
-    out.push(...node.rules);
   }
-  return out.length === t.all.length ? t.all : out.sort((a, b) => (t.order.get(a) as number) - (t.order.get(b) as number));
+  if (node.cand !== undefined) return node.cand;
+  const out = [...t.rest, ...t.trie.rules];
+  for (let n = t.trie, i = 0; n !== node; i++) {
+    n = n.children.get(segs[i] as string) as Trie;
+    out.push(...n.rules);
+  }
+  node.cand = out.length === t.all.length ? t.all : out.sort((a, b) => (t.order.get(a) as number) - (t.order.get(b) as number));
+  return node.cand;
 }

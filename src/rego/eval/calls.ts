@@ -5,6 +5,7 @@ import type { Callee } from '../compile/ir.js';
 import { HaltError, type Location, RegoError } from '../errors.js';
 import type { Value } from '../value.js';
 import { Ctx, type Frame, type Mock } from './frame.js';
+import type { FastPath } from './fastpaths.js';
 import { callFunction, type Node } from './tree.js';
 
 /** Errors that come from evaluation itself (nested rule evaluation inside a builtin, limits) and
@@ -15,12 +16,74 @@ function alwaysRaised(e: RegoError): boolean {
   );
 }
 
+/** Pure builtins that are expensive enough to remember across evaluations (same token, same
+ *  CIDR pair): results for string operands are kept in a small per-builtin table. */
+const MEMOIZED = new Set([
+  'io.jwt.decode',
+  'io.jwt.verify_hs256',
+  'io.jwt.verify_hs384',
+  'io.jwt.verify_hs512',
+  'io.jwt.verify_rs256',
+  'io.jwt.verify_rs384',
+  'io.jwt.verify_rs512',
+  'io.jwt.verify_ps256',
+  'io.jwt.verify_ps384',
+  'io.jwt.verify_ps512',
+  'io.jwt.verify_es256',
+  'io.jwt.verify_es384',
+  'io.jwt.verify_es512',
+  'io.jwt.verify_eddsa',
+  'net.cidr_intersects',
+]);
+const MEMO_MAX = 4096;
+const MEMO_MAX_KEY = 16 * 1024;
+const memos = new Map<string, Map<string, Value | undefined>>();
+
+function memoKey(args: Value[]): string | null {
+  let key = '';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a !== 'string') return null;
+    key += i === 0 ? a : `\u0000${a}`;
+  }
+  return key.length <= MEMO_MAX_KEY ? key : null;
+}
+
+/** The result table of a memoized builtin, or null. */
+export function memoFor(def: BuiltinDef): Map<string, Value | undefined> | null {
+  if (!MEMOIZED.has(def.name) || def.nondeterministic) return null;
+  let m = memos.get(def.name);
+  if (m === undefined) memos.set(def.name, (m = new Map()));
+  return m;
+}
+
 /** Calls a builtin. Non-strict: an operand or builtin error makes the call undefined; strict (or
  *  a halt error): it is raised with the call's location. */
-export function callBuiltin(x: Ctx, def: BuiltinDef, args: Value[], loc: Location): Value | undefined {
+export function callBuiltin(
+  x: Ctx,
+  def: BuiltinDef,
+  args: Value[],
+  loc: Location,
+  memo: Map<string, Value | undefined> | null = null,
+  fast: FastPath | null = null,
+): Value | undefined {
   const run = x.run;
   run.tick(loc);
   try {
+    if (fast !== null) {
+      const r = fast(args);
+      if (r !== undefined) return r;
+    }
+    if (memo !== null) {
+      const key = memoKey(args);
+      if (key !== null) {
+        if (memo.has(key)) return memo.get(key);
+        const r = def.fn(args, run.bctx);
+        if (memo.size >= MEMO_MAX) memo.clear();
+        memo.set(key, r);
+        return r;
+      }
+    }
     return def.fn(args, run.bctx);
   } catch (e) {
     if (e instanceof RegoError) {
@@ -43,6 +106,8 @@ export interface CallTarget {
   key: string;
   node: Node | null;
   def: BuiltinDef | null;
+  memo: Map<string, Value | undefined> | null;
+  fast: FastPath | null;
 }
 
 export type FuncNodes = (path: string[]) => Node | undefined;
@@ -54,7 +119,7 @@ export function invoke(x: Ctx, t: CallTarget, args: Value[], loc: Location, node
     const m = mocks.get(t.key);
     if (m !== undefined) return invokeMock(x, m, args, loc, nodes);
   }
-  if (t.def !== null) return callBuiltin(x, t.def, args, loc);
+  if (t.def !== null) return callBuiltin(x, t.def, args, loc, t.memo, t.fast);
   if (t.node === null) return undefined;
   return callFunction(t.node, args, x);
 }

@@ -1,10 +1,12 @@
 // Plan steps → continuation-passing closures. Each step gets its successor at compile time and
 // calls it once per solution; bindings are undone from the trail before the next alternative.
 // `halt` on the frame stops a sub-search early (negation, `every`, early exit of constant rules).
+import { member2 } from '../builtins/core.js';
 import type { Callee, P, T } from '../compile/ir.js';
 import { RegoError } from '../errors.js';
 import { compare, equal, RObject, type Value } from '../value.js';
-import { type CallTarget, calleeKey, cover, type FuncNodes, invoke } from './calls.js';
+import { type CallTarget, calleeKey, cover, type FuncNodes, invoke, memoFor } from './calls.js';
+import { fastPathFor } from './fastpaths.js';
 import { Ctx, type Ev, type Frame, type Mock, type Step, undo, bind } from './frame.js';
 import { addOverride, dot, type Node, readData, sortedKeys, upsert } from './tree.js';
 import { boundAfterStep, type CG, isGround, type Matcher, matcher, patternVarsOf, value } from './terms.js';
@@ -239,8 +241,9 @@ export class Codegen implements CG {
   }
 
   private target(fn: Callee): CallTarget {
-    if (fn.kind === 'builtin') return { fn, key: calleeKey(fn), node: null, def: fn.def };
-    return { fn, key: calleeKey(fn), node: this.funcs(fn.path) ?? null, def: null };
+    if (fn.kind === 'builtin')
+      return { fn, key: calleeKey(fn), node: null, def: fn.def, memo: memoFor(fn.def), fast: fastPathFor(fn.def) };
+    return { fn, key: calleeKey(fn), node: this.funcs(fn.path) ?? null, def: null, memo: null, fast: null };
   }
 
   private call(p: P & { p: 'call' }, bound: Set<number>, next: Step): Step {
@@ -431,4 +434,6 @@ const COMPARE: Record<string, (a: Value, b: Value) => boolean> = {
   lte: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a <= b : compare(a, b) <= 0),
   gt: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a > b : compare(a, b) > 0),
   gte: (a, b) => (typeof a === 'number' && typeof b === 'number' ? a >= b : compare(a, b) >= 0),
+  // `x in c` as a condition: a total function of its operands, so no builtin call is needed.
+  'internal.member_2': member2,
 };
