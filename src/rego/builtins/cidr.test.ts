@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatIP, formatNet, type IPAddr, ipEqual, ipFromBytes, ipString, parseCIDR, parseIP, rangeToCIDRs } from './cidr.js';
+import {
+  formatIP,
+  formatNet,
+  type IPAddr,
+  ipEqual,
+  ipFromBytes,
+  ipString,
+  lastAddr,
+  netContains,
+  parseCIDR,
+  parseIP,
+  rangeToCIDRs,
+} from './cidr.js';
 
 test('parseIP and formatIP follow Go (RFC 5952 output, IPv4-mapped printed dotted)', () => {
   const cases: [string, string | null][] = [
@@ -92,4 +104,32 @@ test('IP addresses as Go prints and parses them', () => {
   assert.ok(ipEqual(v4, ipFromBytes(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4])) as IPAddr));
   assert.ok(!ipEqual(v4, parseIP('::1.2.3.4') as IPAddr));
   assert.equal(ipFromBytes(Buffer.from([1, 2, 3])), null);
+});
+
+test('netContains and lastAddr follow Go (an IPv4-mapped network is an IPv4 one)', () => {
+  const cases: [string, string, boolean][] = [
+    ['10.0.0.0/8', '10.255.255.255', true],
+    ['10.0.0.0/8', '11.0.0.0', false],
+    ['10.0.0.0/8', '::ffff:10.1.2.3', true],
+    ['::ffff:10.0.0.0/104', '10.1.2.3', true],
+    ['::ffff:0:0/96', '255.255.255.255', true],
+    ['::ffff:0:0/96', '::1', false],
+    ['::ffff:0:0/95', '1.2.3.4', false],
+    ['::/0', '1.2.3.4', false],
+    ['::/0', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', true],
+    ['0.0.0.0/0', '::1', false],
+    ['2001:db8::/33', '2001:db8:7fff:ffff:ffff:ffff:ffff:ffff', true],
+    ['2001:db8::/33', '2001:db8:8000::', false],
+    ['1.2.3.4/32', '1.2.3.4', true],
+    ['1.2.3.4/32', '1.2.3.5', false],
+  ];
+  for (const [n, a, want] of cases) assert.equal(netContains(parseCIDR(n).net, parseIP(a) as IPAddr), want, `${n} contains ${a}`);
+  const last: [string, string][] = [
+    ['10.0.0.0/8', '10.255.255.255'],
+    ['0.0.0.0/0', '255.255.255.255'],
+    ['2001:db8::/33', '2001:db8:7fff:ffff:ffff:ffff:ffff:ffff'],
+    ['::ffff:10.0.0.0/104', '10.255.255.255'],
+    ['::/0', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+  ];
+  for (const [n, want] of last) assert.equal(formatIP(lastAddr(parseCIDR(n).net)), want, n);
 });

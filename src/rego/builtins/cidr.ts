@@ -1,46 +1,170 @@
-// IP address and CIDR arithmetic with Go's net package semantics (what OPA's net.* builtins use),
-// on BigInt so IPv4 and IPv6 share one code path.
+// IP address and CIDR arithmetic with Go's net package semantics (what OPA's net.* builtins use).
 //
-// An address remembers the width it was written in: dotted IPv4 text is 32 bits, IPv6 text is 128
-// bits (possibly an IPv4-mapped ::ffff:a.b.c.d, which Go treats as IPv4 when matching and printing).
+// An address is held in Go's 16-byte form as four unsigned 32-bit words (IPv4 as ::ffff:a.b.c.d),
+// so parsing, matching and printing are plain number arithmetic; the BigInt value (`v`) that range
+// merging and expansion need is computed on first use only. An address remembers the width it was
+// written in: dotted IPv4 text is 32 bits, IPv6 text is 128 bits (possibly an IPv4-mapped
+// ::ffff:a.b.c.d, which Go treats as IPv4 when matching and printing).
 
-export interface IPAddr {
-  v: bigint;
-  bits: 32 | 128;
+export class IPAddr {
+  private big: bigint | undefined = undefined;
+  constructor(
+    readonly bits: 32 | 128,
+    /** The 128-bit form, most significant word first, each word unsigned 32-bit. */
+    readonly w0: number,
+    readonly w1: number,
+    readonly w2: number,
+    readonly w3: number,
+  ) {}
+
+  /** IPv4 or IPv4-mapped IPv6 (Go's To4 succeeds). */
+  get mapped(): boolean {
+    return this.w0 === 0 && this.w1 === 0 && this.w2 === 0xffff;
+  }
+
+  /** The address as an integer in its own width (32 or 128 bits). */
+  get v(): bigint {
+    if (this.big === undefined) {
+      this.big =
+        this.bits === 32
+          ? BigInt(this.w3)
+          : (BigInt(this.w0) << 96n) | (BigInt(this.w1) << 64n) | (BigInt(this.w2) << 32n) | BigInt(this.w3);
+    }
+    return this.big;
+  }
 }
 
+export function ipv4(n: number): IPAddr {
+  return new IPAddr(32, 0, 0, 0xffff, n >>> 0);
+}
+
+/** An address from its integer value in the given width. */
+export function addrFromBig(v: bigint, bits: 32 | 128): IPAddr {
+  if (bits === 32) return ipv4(Number(v & V4_MASK));
+  return new IPAddr(
+    128,
+    Number((v >> 96n) & V4_MASK),
+    Number((v >> 64n) & V4_MASK),
+    Number((v >> 32n) & V4_MASK),
+    Number(v & V4_MASK),
+  );
+}
+
+/** A network: the address as written with host bits cleared, and what matching needs ready-made
+ *  (Go's networkNumberAndMask: an IPv4-mapped network is an IPv4 one). */
 export interface IPNet {
   /** The network address (host bits cleared), in the width the CIDR was written in. */
   ip: IPAddr;
   prefix: number;
+  /** The network is IPv4 (also when written IPv4-mapped): it holds IPv4 addresses only. */
+  v4: boolean;
+  /** The mask over the 128-bit form, per word. */
+  m0: number;
+  m1: number;
+  m2: number;
+  m3: number;
 }
 
 const MAPPED_PREFIX = 0xffffn;
 const V4_MASK = 0xffffffffn;
 
-function maskOf(prefix: number, bits: number): bigint {
-  const all = (1n << BigInt(bits)) - 1n;
-  return all ^ ((1n << BigInt(bits - prefix)) - 1n);
+/** The mask word for bits [32*i, 32*i+32) of a prefix of p bits. */
+function maskWord(p: number, i: number): number {
+  const k = p - 32 * i;
+  return k <= 0 ? 0 : k >= 32 ? 0xffffffff : (0xffffffff << (32 - k)) >>> 0;
+}
+
+/** The network of prefix bits containing ip. */
+export function netOf(ip: IPAddr, prefix: number): IPNet {
+  const p = ip.bits === 32 ? prefix + 96 : prefix;
+  const m0 = maskWord(p, 0);
+  const m1 = maskWord(p, 1);
+  const m2 = maskWord(p, 2);
+  const m3 = maskWord(p, 3);
+  const n = new IPAddr(ip.bits, (ip.w0 & m0) >>> 0, (ip.w1 & m1) >>> 0, (ip.w2 & m2) >>> 0, (ip.w3 & m3) >>> 0);
+  return { ip: n, prefix, v4: n.mapped, m0, m1, m2, m3 };
 }
 
 /** Go's IP.To4: IPv4 addresses and IPv4-mapped IPv6 addresses as 32-bit, otherwise null. */
 export function to4(a: IPAddr): IPAddr | null {
   if (a.bits === 32) return a;
-  return a.v >> 32n === MAPPED_PREFIX ? { v: a.v & V4_MASK, bits: 32 } : null;
+  return a.mapped ? ipv4(a.w3) : null;
+}
+
+/** One decimal IPv4 field of s[from, to): 0-255, no leading zeros; -1 if invalid. */
+function v4Field(s: string, from: number, to: number): number {
+  const len = to - from;
+  if (len < 1 || len > 3 || (len > 1 && s.charCodeAt(from) === 48)) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n > 255 ? -1 : n;
+}
+
+/** The 32-bit value of dotted-quad IPv4 text in s[from, to), or -1. */
+function v4Value(s: string, from: number, to: number): number {
+  let v = 0;
+  let start = from;
+  for (let f = 0; f < 4; f++) {
+    let end = f === 3 ? to : s.indexOf('.', start);
+    if (end < 0 || end > to) return -1;
+    if (f === 3 && s.lastIndexOf('.', to - 1) >= start) end = -1;
+    if (end < 0) return -1;
+    const n = v4Field(s, start, end);
+    if (n < 0) return -1;
+    v = v * 256 + n;
+    start = end + 1;
+  }
+  return v;
 }
 
 /** Dotted-quad IPv4 as Go accepts it: four decimal fields 0-255, no leading zeros. */
 export function parseIPv4(s: string): IPAddr | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  let v = 0n;
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p) || (p.length > 1 && p[0] === '0')) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    v = (v << 8n) | BigInt(n);
+  const v = v4Value(s, 0, s.length);
+  return v < 0 ? null : ipv4(v);
+}
+
+/** One 1-4 digit hex group of s[from, to), or -1. */
+function hexGroup(s: string, from: number, to: number): number {
+  const len = to - from;
+  if (len < 1 || len > 4) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) return -1;
+    n = n * 16 + d;
   }
-  return { v, bits: 32 };
+  return n;
+}
+
+/** The 16-bit groups of s[from, to) appended to out (an IPv4 tail, if allowed, as two groups);
+ *  false if a field is invalid. An empty range has no groups. */
+function v6Groups(s: string, from: number, to: number, allowV4Tail: boolean, out: number[]): boolean {
+  if (from === to) return true;
+  let start = from;
+  for (;;) {
+    let end = s.indexOf(':', start);
+    if (end < 0 || end > to) end = to;
+    if (end === to && allowV4Tail && s.lastIndexOf('.', to - 1) >= start) {
+      const v = v4Value(s, start, to);
+      if (v < 0) return false;
+      out.push(v >>> 16, v & 0xffff);
+      return true;
+    }
+    const g = hexGroup(s, start, end);
+    if (g < 0) return false;
+    out.push(g);
+    if (end === to) return true;
+    start = end + 1;
+  }
+}
+
+function groupWord(g: number[], i: number): number {
+  return ((g[i] as number) * 0x10000 + (g[i + 1] as number)) >>> 0;
 }
 
 /** IPv6 text (RFC 4291) as Go accepts it: one optional "::" standing for at least one zero group,
@@ -49,37 +173,15 @@ export function parseIPv6(s: string): IPAddr | null {
   if (s.length === 0 || s.includes('%')) return null;
   const dbl = s.indexOf('::');
   if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return null;
-  const parseGroups = (part: string, allowV4Tail: boolean): bigint[] | null => {
-    if (part === '') return [];
-    const fields = part.split(':');
-    const out: bigint[] = [];
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i] as string;
-      if (allowV4Tail && i === fields.length - 1 && f.includes('.')) {
-        const v4 = parseIPv4(f);
-        if (!v4) return null;
-        out.push(v4.v >> 16n, v4.v & 0xffffn);
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(f)) return null;
-      out.push(BigInt(Number.parseInt(f, 16)));
-    }
-    return out;
-  };
-  let groups: bigint[];
+  const g: number[] = [];
   if (dbl >= 0) {
-    const head = parseGroups(s.slice(0, dbl), false);
-    const tail = parseGroups(s.slice(dbl + 2), true);
-    if (!head || !tail || head.length + tail.length > 7) return null;
-    groups = [...head, ...new Array<bigint>(8 - head.length - tail.length).fill(0n), ...tail];
-  } else {
-    const all = parseGroups(s, true);
-    if (all?.length !== 8) return null;
-    groups = all;
-  }
-  let v = 0n;
-  for (const g of groups) v = (v << 16n) | g;
-  return { v, bits: 128 };
+    if (!v6Groups(s, 0, dbl, false, g)) return null;
+    const head = g.length;
+    if (!v6Groups(s, dbl + 2, s.length, true, g) || g.length > 7) return null;
+    // The "::" stands for the missing zero groups, between head and tail.
+    while (g.length < 8) g.splice(head, 0, 0);
+  } else if (!v6Groups(s, 0, s.length, true, g) || g.length !== 8) return null;
+  return new IPAddr(128, groupWord(g, 0), groupWord(g, 2), groupWord(g, 4), groupWord(g, 6));
 }
 
 /** Go's net.ParseIP. */
@@ -89,48 +191,53 @@ export function parseIP(s: string): IPAddr | null {
 
 export class CIDRError extends Error {}
 
+function badCIDR(s: string): CIDRError {
+  return new CIDRError(`invalid CIDR address: ${s}`);
+}
+
 /** Go's net.ParseCIDR: the address as written plus the masked network. */
 export function parseCIDR(s: string): { ip: IPAddr; net: IPNet } {
   const slash = s.indexOf('/');
-  const bad = () => new CIDRError(`invalid CIDR address: ${s}`);
-  if (slash < 0) throw bad();
+  if (slash < 0) throw badCIDR(s);
   const ip = parseIP(s.slice(0, slash));
-  const m = s.slice(slash + 1);
-  if (!ip || !/^[0-9]{1,8}$/.test(m)) throw bad();
-  const prefix = Number(m);
-  if (prefix > ip.bits) throw bad();
-  return { ip, net: { ip: { v: ip.v & maskOf(prefix, ip.bits), bits: ip.bits }, prefix } };
-}
-
-/** Go's networkNumberAndMask: an IPv4-mapped network is an IPv4 one (mask keeps its low 32 bits). */
-function normalizeNet(n: IPNet): IPNet {
-  if (n.ip.bits === 128) {
-    const v4 = to4(n.ip);
-    if (v4) return { ip: v4, prefix: Math.max(0, n.prefix - 96) };
+  // The prefix length: one to eight decimal digits, at most the address width.
+  const digits = s.length - slash - 1;
+  if (!ip || digits < 1 || digits > 8) throw badCIDR(s);
+  let prefix = 0;
+  for (let i = slash + 1; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) throw badCIDR(s);
+    prefix = prefix * 10 + d;
   }
-  return n;
+  if (prefix > ip.bits) throw badCIDR(s);
+  return { ip, net: netOf(ip, prefix) };
 }
 
-export function netContains(n: IPNet, addr: IPAddr): boolean {
-  const nn = normalizeNet(n);
-  const a = to4(addr) ?? addr;
-  if (a.bits !== nn.ip.bits) return false;
-  return (a.v & maskOf(nn.prefix, nn.ip.bits)) === nn.ip.v;
+/** Go's IPNet.Contains: an IPv4 network holds IPv4 (and IPv4-mapped) addresses only, an IPv6
+ *  network IPv6 addresses only. */
+export function netContains(n: IPNet, a: IPAddr): boolean {
+  const ip = n.ip;
+  return (
+    a.mapped === n.v4 &&
+    (a.w3 & n.m3) >>> 0 === ip.w3 &&
+    (a.w2 & n.m2) >>> 0 === ip.w2 &&
+    (a.w1 & n.m1) >>> 0 === ip.w1 &&
+    (a.w0 & n.m0) >>> 0 === ip.w0
+  );
 }
 
 export function lastAddr(n: IPNet): IPAddr {
-  return { v: n.ip.v | ((1n << BigInt(n.ip.bits - n.prefix)) - 1n), bits: n.ip.bits };
+  const ip = n.ip;
+  return new IPAddr(ip.bits, (ip.w0 | ~n.m0) >>> 0, (ip.w1 | ~n.m1) >>> 0, (ip.w2 | ~n.m2) >>> 0, (ip.w3 | ~n.m3) >>> 0);
 }
 
 /** Go's IP.String: dotted for IPv4 (and IPv4-mapped), RFC 5952 text otherwise. */
 export function formatIP(a: IPAddr): string {
-  const v4 = to4(a);
-  if (v4) {
-    const v = Number(v4.v);
+  if (a.mapped) {
+    const v = a.w3;
     return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
   }
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((a.v >> BigInt(i * 16)) & 0xffffn));
+  const groups = [a.w0, a.w1, a.w2, a.w3].flatMap((w) => [w >>> 16, w & 0xffff]);
   // The longest run of two or more zero groups collapses to "::" (the first one on a tie).
   let bestStart = -1;
   let bestLen = 1;
@@ -154,10 +261,11 @@ export function formatIP(a: IPAddr): string {
 
 /** An address held as Go's net.IP bytes (4 or 16 of them, as in certificates), or null. */
 export function ipFromBytes(b: Uint8Array): IPAddr | null {
-  if (b.length !== 4 && b.length !== 16) return null;
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return { v, bits: b.length === 4 ? 32 : 128 };
+  const word = (i: number) =>
+    (((b[i] as number) << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number)) >>> 0;
+  if (b.length === 4) return ipv4(word(0));
+  if (b.length === 16) return new IPAddr(128, word(0), word(4), word(8), word(12));
+  return null;
 }
 
 /** Go's net.IP.String() over the raw bytes: "<nil>" for none, "?" plus hex for other lengths. */
@@ -167,22 +275,20 @@ export function ipString(b: Buffer): string {
   return a ? formatIP(a) : `?${b.toString('hex')}`;
 }
 
-/** Go's IP.Equal: an IPv4 address equals its IPv4-mapped IPv6 form. */
+/** Go's IP.Equal: an IPv4 address equals its IPv4-mapped IPv6 form (both hold the same 16 bytes). */
 export function ipEqual(a: IPAddr, b: IPAddr): boolean {
-  const x = to4(a) ?? a;
-  const y = to4(b) ?? b;
-  return x.bits === y.bits && x.v === y.v;
+  return a.w0 === b.w0 && a.w1 === b.w1 && a.w2 === b.w2 && a.w3 === b.w3;
 }
 
 /** Go's IPNet.String. */
 export function formatNet(n: IPNet): string {
-  const nn = normalizeNet(n);
-  return `${formatIP(nn.ip)}/${nn.prefix}`;
+  const prefix = n.v4 && n.ip.bits === 128 ? Math.max(0, n.prefix - 96) : n.prefix;
+  return `${formatIP(n.ip)}/${prefix}`;
 }
 
 /** Go's IP.DefaultMask prefix for an IPv4 address (classful: A /8, B /16, C and above /24). */
 export function defaultPrefix(v4: IPAddr): number {
-  const first = Number(v4.v >> 24n);
+  const first = v4.w3 >>> 24;
   return first < 0x80 ? 8 : first < 0xc0 ? 16 : 24;
 }
 
@@ -216,7 +322,7 @@ export function rangeToCIDRs(first: bigint, last: bigint): string[] {
       if (lo % block !== 0n || lo + block - 1n > hi) break;
       size++;
     }
-    out.push(formatNet({ ip: { v: lo, bits }, prefix: bits - size }));
+    out.push(formatNet(netOf(addrFromBig(lo, bits), bits - size)));
     lo += 1n << BigInt(size);
   }
   return out;

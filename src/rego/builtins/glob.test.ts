@@ -103,3 +103,25 @@ test('glob.quote_meta', () => {
   const weird = 'a*b?[c]{d,e}\\';
   assert.equal(call('glob.match', call('glob.quote_meta', weird) as string, null, weird), true);
 });
+
+test('glob.match keeps compiled patterns apart by delimiters', () => {
+  // One pattern under each delimiter form, twice over, so the second round answers from the cache.
+  const cases: Array<[Value, string, boolean]> = [
+    [null, 'a/b.c', true],
+    [[], 'a/b', true],
+    [[], 'a.b', false],
+    [['/'], 'a.b', true],
+    [['/'], 'a/b', false],
+    [['/', '.'], 'a.b', false],
+    [['.', '/'], 'ab', true],
+    [['😀'], 'a😀b', false],
+    [['😀'], 'a/b', true],
+  ];
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [delims, subject, want] of cases)
+      assert.equal(call('glob.match', 'a*', delims, subject), want, `${JSON.stringify(delims)} ${subject}`);
+  }
+  assert.throws(() => call('glob.match', 'a*', ['\ud83d\ude00x'], 'a'), {
+    message: 'glob.match: operand 2 must be array of runes but got array containing string',
+  });
+});

@@ -151,42 +151,59 @@ function toRe2(nodes: GlobNode[], notDelim: string): string {
   return out;
 }
 
-const cache = new Map<string, Re2 | GlobError>();
+// Compiled globs by pattern, then by delimiter signature (the delimiters concatenated; each is
+// one rune, so that is unambiguous; '' stands for null, i.e. no delimiters).
+const PATTERNS_MAX = 1000;
+const SIGS_MAX = 16;
+const cache = new Map<string, Map<string, Re2 | GlobError>>();
 
-function compileGlob(pattern: string, delimiters: string[]): Re2 {
-  const key = `${delimiters.join('')}\u0000${pattern}`;
-  let entry = cache.get(key);
+function compileGlob(pattern: string, sig: string): Re2 {
+  let bySig = cache.get(pattern);
+  if (bySig === undefined) {
+    if (cache.size >= PATTERNS_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(pattern, (bySig = new Map()));
+  }
+  let entry = bySig.get(sig);
   if (entry === undefined) {
     try {
-      const notDelim =
-        delimiters.length === 0 ? '(?s:.)' : `[^${delimiters.map((d) => hex(d.codePointAt(0) as number)).join('')}]`;
+      const notDelim = sig === '' ? '(?s:.)' : `[^${Array.from(sig, (d) => hex(d.codePointAt(0) as number)).join('')}]`;
       entry = compileRe2(`\\A(?:${toRe2(parseGlob(pattern), notDelim)})\\z`);
     } catch (e) {
       if (!(e instanceof GlobError)) throw e;
       entry = e;
     }
-    if (cache.size >= 1000) cache.delete(cache.keys().next().value as string);
-    cache.set(key, entry);
+    if (bySig.size >= SIGS_MAX) bySig.clear();
+    bySig.set(sig, entry);
   }
   if (entry instanceof GlobError) throw builtinErr('glob.match', entry.message);
   return entry;
 }
 
-function delimitersOperand(v: Value): string[] {
-  if (v === null) return [];
+/** d is exactly one rune (a UTF-16 unit, or a surrogate pair), as Array.from counts them. */
+function isRune(d: string): boolean {
+  if (d.length === 1) return true;
+  if (d.length !== 2) return false;
+  const hi = d.charCodeAt(0);
+  const lo = d.charCodeAt(1);
+  return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
+}
+
+/** The delimiter signature of operand 2 (an empty array means the default, '.'). */
+function delimitersOperand(v: Value): string {
+  if (v === null) return '';
   if (!Array.isArray(v))
     throw new BuiltinError(`glob.match: operand 2 must be one of {array, null} but got ${typeName(v)}`, 'eval_type_error');
-  const out: string[] = [];
+  let sig = '';
   for (const d of v) {
-    const want = typeof d !== 'string' ? 'strings' : Array.from(d).length !== 1 ? 'runes' : null;
+    const want = typeof d !== 'string' ? 'strings' : !isRune(d) ? 'runes' : null;
     if (want)
       throw new BuiltinError(
         `glob.match: operand 2 must be array of ${want} but got array containing ${typeName(d)}`,
         'eval_type_error',
       );
-    out.push(d as string);
+    sig += d as string;
   }
-  return out.length === 0 ? ['.'] : out;
+  return sig === '' ? '.' : sig;
 }
 
 registerBuiltin({
@@ -194,9 +211,9 @@ registerBuiltin({
   decl: { args: ['string', ['array', 'null'], 'string'], result: 'boolean' },
   fn: (args) => {
     const pattern = str(args, 0, 'glob.match');
-    const delimiters = delimitersOperand(args[1] as Value);
+    const sig = delimitersOperand(args[1] as Value);
     const match = str(args, 2, 'glob.match');
-    return compileGlob(pattern, delimiters).test(match);
+    return compileGlob(pattern, sig).test(match);
   },
 });
 

@@ -136,3 +136,27 @@ test('net.cidr_contains_matches', () => {
   assert.throws(() => call('net.cidr_contains_matches', ['1.1.2.0/24'], ['1.1.1.1', 1]), bad);
   assert.throws(() => call('net.cidr_contains_matches', set(['1.1.1.0/24', 'bar']), set([], ['1.1.2.1', 'qux'])), bad);
 });
+
+test('net.cidr_* answers stay right when parsed CIDRs and the last address are reused', () => {
+  // The same texts through different builtins and in alternation: cached parses (and cached
+  // failures, whose message names the calling builtin) must not leak between calls.
+  for (let pass = 0; pass < 2; pass++) {
+    assert.equal(call('net.cidr_contains', '10.0.0.0/8', '10.9.9.9'), true);
+    assert.equal(call('net.cidr_contains', '192.168.0.0/16', '10.9.9.9'), false);
+    assert.equal(call('net.cidr_contains', '::ffff:10.0.0.0/104', '10.9.9.9'), true);
+    assert.equal(call('net.cidr_contains', '::/0', '10.9.9.9'), false);
+    assert.equal(call('net.cidr_contains', '::/0', '::1'), true);
+    assert.equal(call('net.cidr_contains', '10.0.0.0/8', '10.0.0.0/7'), false);
+    assert.equal(call('net.cidr_contains', '10.0.0.0/8', '10.0.0.0/9'), true);
+    assert.equal(call('net.cidr_intersects', '10.0.0.0/9', '10.0.0.0/8'), true);
+    assert.throws(() => call('net.cidr_contains', 'bad/8', '1.1.1.1'), {
+      message: 'net.cidr_contains: invalid CIDR address: bad/8',
+    });
+    assert.throws(() => call('net.cidr_intersects', 'bad/8', '1.1.1.1/32'), {
+      message: 'net.cidr_intersects: invalid CIDR address: bad/8',
+    });
+    assert.throws(() => call('net.cidr_contains', '10.0.0.0/8', 'bad/8'), {
+      message: 'net.cidr_contains: not a valid textual representation of an IP address or CIDR: bad/8',
+    });
+  }
+});

@@ -3,14 +3,17 @@
 import { RObject, RSet, type Value } from '../value.js';
 import { builtinErr, oneOfTypes, str, typeErr } from './args.js';
 import {
+  addrFromBig,
   CIDRError,
   defaultPrefix,
   formatIP,
   formatNet,
+  type IPAddr,
   type IPNet,
   lastAddr,
   mergeRanges,
   netContains,
+  netOf,
   parseCIDR,
   parseIP,
   type Range,
@@ -22,28 +25,61 @@ import { registerBuiltin } from './registry.js';
 /** net.cidr_expand refuses ranges with more addresses than this (OPA runs until cancelled). */
 export const MAX_EXPAND = 1 << 20;
 
-function cidrOperand(name: string, args: Value[], i: number): IPNet {
-  const s = str(args, i, name);
-  try {
-    return parseCIDR(s).net;
-  } catch (e) {
-    if (e instanceof CIDRError) throw builtinErr(name, e.message);
-    throw e;
+// Policies match against the same few CIDR texts over and over: parsed networks (or the reason a
+// text is not one) are kept in a bounded two-generation table, so hot entries survive a flood of
+// new texts, which only turns the generations over.
+const NETS_MAX = 1024;
+let netsCur = new Map<string, IPNet | string>();
+let netsOld = new Map<string, IPNet | string>();
+
+function parsedNet(s: string): IPNet | string {
+  let n = netsCur.get(s);
+  if (n !== undefined) return n;
+  n = netsOld.get(s);
+  if (n === undefined) {
+    try {
+      n = parseCIDR(s).net;
+    } catch (e) {
+      if (!(e instanceof CIDRError)) throw e;
+      n = e.message;
+    }
   }
+  if (netsCur.size >= NETS_MAX) {
+    netsOld = netsCur;
+    netsCur = new Map();
+  }
+  netsCur.set(s, n);
+  return n;
+}
+
+function cidrOperand(name: string, args: Value[], i: number): IPNet {
+  const n = parsedNet(str(args, i, name));
+  if (typeof n === 'string') throw builtinErr(name, n);
+  return n;
+}
+
+// The address operand of an allow-list loop is the same text for every CIDR of the list.
+let lastText = '';
+let lastIP: IPAddr | null = null;
+
+function addrOf(s: string): IPAddr | null {
+  if (s !== lastText) {
+    lastIP = parseIP(s);
+    lastText = s;
+  }
+  return lastIP;
 }
 
 /** net.cidr_contains on two strings; shared with net.cidr_contains_matches. */
 function cidrContains(name: string, a: Value, b: Value): boolean {
-  const net = cidrOperand(name, [a], 0);
+  if (typeof a !== 'string') throw typeErr(name, 0, 'string', a);
+  const net = parsedNet(a);
+  if (typeof net === 'string') throw builtinErr(name, net);
   if (typeof b !== 'string') throw typeErr(name, 0, 'string', b);
-  const ip = parseIP(b);
-  if (ip) return netContains(net, ip);
-  let inner: IPNet;
-  try {
-    inner = parseCIDR(b).net;
-  } catch {
-    throw builtinErr(name, `not a valid textual representation of an IP address or CIDR: ${b}`);
-  }
+  const ip = addrOf(b);
+  if (ip !== null) return netContains(net, ip);
+  const inner = parsedNet(b);
+  if (typeof inner === 'string') throw builtinErr(name, `not a valid textual representation of an IP address or CIDR: ${b}`);
   return netContains(net, inner.ip) && netContains(net, lastAddr(inner));
 }
 
@@ -51,8 +87,10 @@ registerBuiltin({
   name: 'net.cidr_contains',
   decl: { args: ['string', 'string'], result: 'boolean' },
   fn: (args) => {
-    str(args, 1, 'net.cidr_contains');
-    return cidrContains('net.cidr_contains', args[0] as Value, args[1] as Value);
+    const a = args[0] as Value;
+    const b = args[1] as Value;
+    if (typeof b !== 'string') throw typeErr('net.cidr_contains', 1, 'string', b);
+    return cidrContains('net.cidr_contains', a, b);
   },
 });
 
@@ -111,7 +149,7 @@ registerBuiltin({
     const count = 1n << BigInt(net.ip.bits - net.prefix);
     if (count > BigInt(MAX_EXPAND)) throw builtinErr('net.cidr_expand', `CIDR has more than ${MAX_EXPAND} addresses`);
     const out = new RSet();
-    for (let i = 0n; i < count; i++) out.add(formatIP({ v: net.ip.v + i, bits: net.ip.bits }));
+    for (let i = 0n; i < count; i++) out.add(formatIP(addrFromBig(net.ip.v + i, net.ip.bits)));
     return out;
   },
 });
@@ -140,8 +178,7 @@ function mergeRange(x: Value): Range {
     const v4 = to4(ip);
     if (!v4) throw builtinErr('net.cidr_merge', 'IPv6 invalid: needs prefix length');
     const prefix = defaultPrefix(v4);
-    const mask = ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - prefix)) - 1n);
-    return toRange({ ip: { v: v4.v & mask, bits: 32 }, prefix }, `${formatIP(v4)}/${prefix}`);
+    return toRange(netOf(v4, prefix), `${formatIP(v4)}/${prefix}`);
   }
   try {
     const { net } = parseCIDR(x);

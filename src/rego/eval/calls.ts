@@ -5,7 +5,6 @@ import type { Callee } from '../compile/ir.js';
 import { HaltError, type Location, RegoError } from '../errors.js';
 import type { Value } from '../value.js';
 import { Ctx, type Frame, type Mock } from './frame.js';
-import type { FastPath } from './fastpaths.js';
 import { callFunction, type Node } from './tree.js';
 
 /** Errors that come from evaluation itself (nested rule evaluation inside a builtin, limits) and
@@ -65,15 +64,10 @@ export function callBuiltin(
   args: Value[],
   loc: Location,
   memo: Map<string, Value | undefined> | null = null,
-  fast: FastPath | null = null,
 ): Value | undefined {
   const run = x.run;
   run.tick(loc);
   try {
-    if (fast !== null) {
-      const r = fast(args);
-      if (r !== undefined) return r;
-    }
     if (memo !== null) {
       const key = memoKey(args);
       if (key !== null) {
@@ -107,7 +101,6 @@ export interface CallTarget {
   node: Node | null;
   def: BuiltinDef | null;
   memo: Map<string, Value | undefined> | null;
-  fast: FastPath | null;
 }
 
 export type FuncNodes = (path: string[]) => Node | undefined;
@@ -119,7 +112,7 @@ export function invoke(x: Ctx, t: CallTarget, args: Value[], loc: Location, node
     const m = mocks.get(t.key);
     if (m !== undefined) return invokeMock(x, m, args, loc, nodes);
   }
-  if (t.def !== null) return callBuiltin(x, t.def, args, loc, t.memo, t.fast);
+  if (t.def !== null) return callBuiltin(x, t.def, args, loc, t.memo);
   if (t.node === null) return undefined;
   return callFunction(t.node, args, x);
 }

@@ -6,7 +6,6 @@ import type { Callee, P, T } from '../compile/ir.js';
 import { RegoError } from '../errors.js';
 import { compare, equal, RObject, type Value } from '../value.js';
 import { type CallTarget, calleeKey, cover, type FuncNodes, invoke, memoFor } from './calls.js';
-import { fastPathFor } from './fastpaths.js';
 import { Ctx, type Ev, type Frame, type Mock, type Step, undo, bind } from './frame.js';
 import { addOverride, dot, type Node, readData, sortedKeys, upsert } from './tree.js';
 import { boundAfterStep, type CG, isGround, type Matcher, matcher, patternVarsOf, value } from './terms.js';
@@ -241,9 +240,8 @@ export class Codegen implements CG {
   }
 
   private target(fn: Callee): CallTarget {
-    if (fn.kind === 'builtin')
-      return { fn, key: calleeKey(fn), node: null, def: fn.def, memo: memoFor(fn.def), fast: fastPathFor(fn.def) };
-    return { fn, key: calleeKey(fn), node: this.funcs(fn.path) ?? null, def: null, memo: null, fast: null };
+    if (fn.kind === 'builtin') return { fn, key: calleeKey(fn), node: null, def: fn.def, memo: memoFor(fn.def) };
+    return { fn, key: calleeKey(fn), node: this.funcs(fn.path) ?? null, def: null, memo: null };
   }
 
   private call(p: P & { p: 'call' }, bound: Set<number>, next: Step): Step {
