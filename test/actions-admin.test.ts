@@ -110,7 +110,7 @@ describe('route actions and access rules through the gateway', () => {
     assert.match(metrics.body, /shieldx_request_duration_seconds_bucket\{route="slow",le="0.25"\} 0/);
     assert.match(metrics.body, /shieldx_request_duration_seconds_count\{route="slow"\} 1/);
     const stages = JSON.parse((await request(`${admin}/v1/stages`)).body).stages.map((s: { name: string }) => s.name);
-    assert.deepEqual(stages, ['protocol_guard', 'rate_limit', 'access_rules', 'policy', 'action']);
+    assert.deepEqual(stages, ['protocol_guard', 'rate_limit', 'access_rules', 'waf', 'policy', 'action']);
     const cfg = JSON.parse((await request(`${admin}/v1/config`)).body);
     assert.equal(cfg.sha256, gw.loaded.sha256);
     assert.deepEqual(cfg.routes, ['blocked', 'slow', 'slow-deny', 'rules', 'lan-only']);

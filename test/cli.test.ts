@@ -144,7 +144,7 @@ test('shieldx stages lists the built-in stages', async () => {
     .trim()
     .split('\n')
     .map((l) => l.split(/\s+/)[0]);
-  assert.deepEqual(names, ['protocol_guard', 'rate_limit', 'access_rules', 'policy', 'action']);
+  assert.deepEqual(names, ['protocol_guard', 'rate_limit', 'access_rules', 'waf', 'policy', 'action']);
 });
 
 /** Node processes whose parent is `pid` (Linux /proc). */

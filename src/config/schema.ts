@@ -270,6 +270,61 @@ export const policySchema = z
   .strict();
 export type PolicyConfig = z.output<typeof policySchema>;
 
+const WAF_RULE_ID = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^\d+(-\d+)?$/, 'a rule id or an id range such as "942100-942199"'),
+]);
+// Exclusion values are written into generated SecLang text: no quotes or line breaks can pass.
+const WAF_TEXT = z
+  .string()
+  .min(1)
+  .regex(/^[^"\r\n\\]+$/, 'must not contain quotes, backslashes or line breaks');
+
+/** Per-route WAF settings (the `waf` stage): a SecLang rule set (OWASP CRS or own rules) and how it is run. */
+export const routeWafSchema = z
+  .object({
+    /**
+     * SecLang files, globs or directories (relative to the config file). A directory with a rules/
+     * subdirectory is a CRS installation: its crs-setup.conf(.example), then rules/*.conf. Default:
+     * /usr/share/modsecurity-crs when present.
+     */
+    rules: z.array(z.string().min(1)).optional(),
+    /** CRS paranoia level (tx.blocking_paranoia_level and tx.detection_paranoia_level). */
+    paranoia_level: z.number().int().min(1).max(4).default(1),
+    /** CRS anomaly score that blocks a request (tx.inbound_anomaly_score_threshold). */
+    inbound_threshold: z.number().int().min(1).default(5),
+    /** CRS outbound anomaly score threshold (tx.outbound_anomaly_score_threshold). */
+    outbound_threshold: z.number().int().min(1).default(4),
+    /** block: a WAF interruption denies with 403; detect: never blocks, only adds signals.waf. */
+    mode: z.enum(['block', 'detect']).default('block'),
+    exclusions: z
+      .object({
+        /** SecRuleRemoveById. */
+        rule_ids: z.array(WAF_RULE_ID).default([]),
+        /** SecRuleRemoveByTag (exact tag names). */
+        tags: z.array(WAF_TEXT).default([]),
+        /** SecRuleUpdateTargetById RULE "!TARGET": stop one rule from inspecting one variable. */
+        targets: z
+          .array(
+            z
+              .object({
+                rule_id: WAF_RULE_ID,
+                target: WAF_TEXT.regex(/^[A-Za-z_]+(:.+)?$/, 'a variable such as ARGS:password or REQUEST_COOKIES:/^sess/'),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** Largest request body buffered for inspection (SecRequestBodyLimit). */
+    request_body_limit: byteSize.default(13_107_200),
+    /** inspect: buffer and inspect request bodies (phase 2 sees ARGS_POST, REQUEST_BODY, ...); skip: headers only. */
+    request_body: z.enum(['inspect', 'skip']).default('inspect'),
+  })
+  .strict();
+export type RouteWafConfig = z.output<typeof routeWafSchema>;
+
 export const STAGE_NAMES_DEFAULT = ['protocol_guard', 'rate_limit', 'access_rules', 'action'] as const;
 
 export const routeSchema = z
@@ -294,6 +349,7 @@ export const routeSchema = z
     access_rules: accessRulesSchema.optional(),
     action: actionSchema.optional(),
     policy: routePolicySchema.optional(),
+    waf: routeWafSchema.optional(),
     /** Strip this prefix from the path before proxying. */
     strip_prefix: z.string().optional(),
     websocket: z.boolean().default(true),

@@ -93,7 +93,7 @@ export class Generation {
         if (e instanceof StageConfigError) fail(e.path, e.message);
         throw e;
       }
-      const stageDeps: StageDeps = { config: cfg, kv: deps.kv, log: deps.log, policy: policy?.prepared };
+      const stageDeps: StageDeps = { config: cfg, kv: deps.kv, log: deps.log, policy: policy?.prepared, baseDir: loaded.baseDir };
       cfg.routes.forEach((route, index) => {
         const pool = pools.get(route.upstream) as UpstreamPool;
         let hashKey: KeyFn;

@@ -1,11 +1,15 @@
 // The request path for HTTP/1.1 and HTTP/2: route, run the stages, act on the verdict, proxy.
+// Routes with a stage that inspects the body (Stage.needsBody) read it first; all others stream it.
+import { createHash } from 'node:crypto';
 import type { Http2ServerRequest } from 'node:http2';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { RequestContext, StageResult, Verdict } from '../pipeline/stage.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { BodyNeed, RequestContext, StageResult, Verdict } from '../pipeline/stage.js';
 import { metrics } from '../telemetry/metrics.js';
 import { type AnyRequest, buildContext, hostOf, requestId } from './context.js';
 import type { Generation, RouteRuntime } from './generation.js';
-import { type AnyResponse, proxyRequest } from './proxy.js';
+import { type AnyResponse, type BufferedBody, proxyRequest } from './proxy.js';
 import { sendJson } from './respond.js';
 
 export interface HandlerEnv {
@@ -32,6 +36,8 @@ interface Exchange {
   status: number;
   action: string;
   proxy: { clientClosed(): void } | undefined;
+  /** The request body read before the stages ran (routes with a needsBody stage only). */
+  body: BufferedBody | undefined;
 }
 
 const EXCHANGE = Symbol('shieldx.exchange');
@@ -124,6 +130,7 @@ export function handleRequest(env: HandlerEnv, req: AnyRequest, res: AnyResponse
     status: 0,
     action: '',
     proxy: undefined,
+    body: undefined,
   };
   const tracked = res as Tracked;
   tracked[EXCHANGE] = x;
@@ -183,6 +190,15 @@ export function handleRequest(env: HandlerEnv, req: AnyRequest, res: AnyResponse
     log: env.log,
   });
   x.ctx = ctx;
+  const need = bodyNeedOf(rt.pipeline);
+  if (need !== undefined && hasBody(req, ctx.contentLength)) {
+    readBody(x, rt, req, res, ctx, need);
+    return;
+  }
+  runStages(x, rt, req, res, ctx);
+}
+
+function runStages(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyResponse, ctx: RequestContext): void {
   let verdict: StageResult | Promise<StageResult>;
   try {
     verdict = rt.pipeline.run(ctx);
@@ -196,6 +212,93 @@ export function handleRequest(env: HandlerEnv, req: AnyRequest, res: AnyResponse
       (e) => stageFailed(x, res, ctx, e),
     );
   } else act(x, rt, req, res, ctx, verdict as StageResult);
+}
+
+/** The combined body requirement of a pipeline's stages (computed once per pipeline): the smallest limit, reject if any stage rejects. */
+const bodyNeeds = new WeakMap<Pipeline, BodyNeed | null>();
+function bodyNeedOf(p: Pipeline): BodyNeed | undefined {
+  let need = bodyNeeds.get(p);
+  if (need === undefined) {
+    need = null;
+    for (const s of p.stages) {
+      const n = s.needsBody;
+      if (n === undefined) continue;
+      need =
+        need === null
+          ? { maxBytes: n.maxBytes, onLimit: n.onLimit }
+          : { maxBytes: Math.min(need.maxBytes, n.maxBytes), onLimit: n.onLimit === 'reject' ? 'reject' : need.onLimit };
+    }
+    bodyNeeds.set(p, need);
+  }
+  return need ?? undefined;
+}
+
+function noop(): void {}
+
+/**
+ * Reads the request body (up to need.maxBytes; never past limits.max_body_bytes) into ctx.body, then
+ * runs the stages. Over the limit: 413 (reject), or the stages see the first maxBytes bytes and the
+ * rest is streamed upstream after them (partial). A client that goes away mid-body gets no answer.
+ */
+function readBody(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyResponse, ctx: RequestContext, need: BodyNeed): void {
+  const stream = req as Readable;
+  // Errors after the client aborted must not go unhandled whatever happens to the stream next.
+  stream.on('error', noop);
+  const maxTotal = rt.limits.max_body_bytes;
+  const cl = ctx.contentLength;
+  if (cl !== undefined && (cl > maxTotal || (cl > need.maxBytes && need.onLimit === 'reject'))) {
+    tooLarge(x, req, res, ctx);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const cleanup = () => {
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    stream.off('close', onClose);
+  };
+  const proceed = (complete: boolean) => {
+    cleanup();
+    const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+    x.body = { bytes, complete };
+    ctx.body = complete ? bytes : bytes.subarray(0, need.maxBytes);
+    if (complete) ctx.request.body_sha256 = createHash('sha256').update(bytes).digest('hex');
+    runStages(x, rt, req, res, ctx);
+  };
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > maxTotal || (size > need.maxBytes && need.onLimit === 'reject')) {
+      cleanup();
+      tooLarge(x, req, res, ctx);
+    } else if (size > need.maxBytes) {
+      // ProcessPartial: inspect what we have; the proxy sends it and then the rest of the stream.
+      stream.pause();
+      proceed(false);
+    }
+  };
+  const onEnd = () => proceed(true);
+  const onClose = () => {
+    // Closed before the end of the body: the client is gone (or timed out), nothing to answer.
+    cleanup();
+  };
+  stream.on('data', onData);
+  stream.once('end', onEnd);
+  stream.once('close', onClose);
+}
+
+function tooLarge(x: Exchange, req: AnyRequest, res: AnyResponse, ctx: RequestContext): void {
+  finish(x, 413, 'payload_too_large');
+  sendJson(
+    res,
+    413,
+    { error: 'payload_too_large', reason: 'request body exceeds the configured limit', request_id: ctx.id },
+    ctx.responseHeaders,
+    ctx.id,
+    !req.readableEnded,
+  );
+  // Discard the rest so the response can be read before the connection closes.
+  req.resume();
 }
 
 function finish(x: Exchange, status: number, action: string): void {
@@ -280,6 +383,7 @@ function forward(x: Exchange, rt: RouteRuntime, req: AnyRequest, res: AnyRespons
     readTimeoutMs: pool.cfg.read_timeout,
     maxBodyBytes: rt.limits.max_body_bytes,
     hasBody: hasBody(req, ctx.contentLength),
+    buffered: x.body,
     clientPort: x.env.port(),
     outcome: x,
   });

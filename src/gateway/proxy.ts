@@ -2,7 +2,7 @@
 // timeouts, and retries (idempotent methods without a request body only, within the retry budget).
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
+import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { RequestContext } from '../pipeline/stage.js';
 import { metrics } from '../telemetry/metrics.js';
@@ -39,9 +39,23 @@ export interface ProxyOptions {
   maxBodyBytes: number;
   /** Whether the request carries a body to stream upstream. */
   hasBody: boolean;
+  /** The body as read before the stages ran (routes with a body-inspecting stage); sent instead of streaming req. */
+  buffered?: BufferedBody;
   clientPort: number | undefined;
   /** Where the exchange records the status and action it ended with (for metrics and the access log). */
   outcome: ProxyOutcome;
+}
+
+/** A request body read up front: all of it (complete), or a prefix whose remainder is still in the request stream. */
+export interface BufferedBody {
+  bytes: Buffer;
+  complete: boolean;
+}
+
+/** The buffered prefix, then whatever the client still sends. */
+async function* prefixed(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
+  yield head;
+  for await (const chunk of rest) yield chunk as Buffer;
 }
 
 /** The final status and action of a proxied request, written by the proxy when it knows them. */
@@ -260,7 +274,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private retryStatus = 0;
   private abortUpstream: ((err?: Error) => void) | undefined;
   private resumeUpstream: (() => void) | undefined;
-  private readonly body: Readable | null;
+  private readonly body: Readable | Buffer | null;
   private readonly limit: BodyLimit | undefined;
   private readonly retryable: boolean;
   private readonly headers: (string | string[])[];
@@ -274,9 +288,19 @@ class Exchange implements Dispatcher.DispatchHandler {
   ) {
     this.headers = upstreamRequestHeaderList(ctx, o.clientPort);
     const method = ctx.request.method;
-    this.retryable = !o.hasBody && IDEMPOTENT.has(method) && o.pool.cfg.retries.attempts > 0;
+    const buffered = o.buffered;
+    // A fully buffered body can be sent again, so such requests stay retryable.
+    this.retryable = (!o.hasBody || buffered?.complete === true) && IDEMPOTENT.has(method) && o.pool.cfg.retries.attempts > 0;
     if (!o.hasBody) this.body = null;
-    else if (ctx.contentLength !== undefined) this.body = req as Readable;
+    else if (buffered?.complete) this.body = buffered.bytes;
+    else if (buffered) {
+      const rest = Readable.from(prefixed(buffered.bytes, req as Readable), { objectMode: false });
+      if (ctx.contentLength !== undefined) this.body = rest;
+      else {
+        this.limit = new BodyLimit(o.maxBodyBytes);
+        this.body = rest.pipe(this.limit);
+      }
+    } else if (ctx.contentLength !== undefined) this.body = req as Readable;
     else {
       this.limit = new BodyLimit(o.maxBodyBytes);
       this.body = (req as Readable).pipe(this.limit);

@@ -6,6 +6,7 @@ import { actionStage } from './stages/action.js';
 import { policyStage } from './stages/policy.js';
 import { protocolGuardStage } from './stages/protocol-guard.js';
 import { rateLimitStage } from './stages/rate-limit.js';
+import { wafStage } from './stages/waf.js';
 
 const table = new Map<string, StageFactory>();
 
@@ -22,4 +23,4 @@ export function listStages(): StageFactory[] {
   return [...table.values()];
 }
 
-for (const f of [protocolGuardStage, rateLimitStage, accessRulesStage, policyStage, actionStage]) registerStage(f);
+for (const f of [protocolGuardStage, rateLimitStage, accessRulesStage, wafStage, policyStage, actionStage]) registerStage(f);

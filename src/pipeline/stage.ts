@@ -72,7 +72,20 @@ export interface RequestContext {
   signals: Record<string, unknown>;
   /** Headers a stage wants on the response whatever the outcome (e.g. RateLimit-*). */
   responseHeaders: Record<string, string>;
+  /**
+   * The request body, read before the pipeline runs when one of the route's stages declares
+   * `needsBody` (undefined otherwise, and for requests without a body). Under the `partial` limit
+   * policy it holds only the first maxBytes bytes; the rest is still streamed upstream.
+   */
+  body?: Buffer;
   readonly log: Logger;
+}
+
+/** A stage's request-body requirement: how much to buffer and what to do with a larger body. */
+export interface BodyNeed {
+  maxBytes: number;
+  /** reject: answer 413 (SecRequestBodyLimitAction Reject); partial: inspect the first maxBytes only (ProcessPartial). */
+  onLimit: 'reject' | 'partial';
 }
 
 export type StageResult = Verdict | undefined;
@@ -81,6 +94,8 @@ export interface Stage {
   readonly name: string;
   /** Sync stages return directly; only stages that must wait return a promise (keeps the hot path cheap). */
   run(ctx: RequestContext): StageResult | Promise<StageResult>;
+  /** Set by stages that inspect the request body: the gateway buffers it (ctx.body) before the pipeline runs. */
+  readonly needsBody?: BodyNeed;
   /** Release timers/connections when the config generation that created it retires. */
   close?(): void | Promise<void>;
 }
@@ -92,6 +107,8 @@ export interface StageDeps {
   log: Logger;
   /** The generation's prepared Rego policy set, when policy.paths is configured. */
   policy?: DecisionSource;
+  /** Directory relative file paths in stage settings are resolved against (the config file's); default cwd. */
+  baseDir?: string;
 }
 
 export interface StageFactory {

@@ -1,0 +1,25 @@
+// Imports every operator file so that each registers itself in registry.ts. Keep this a plain list.
+import './rx.js';
+import './pm.js';
+import './pm-from-file.js';
+import './eq.js';
+import './ge.js';
+import './gt.js';
+import './le.js';
+import './lt.js';
+import './streq.js';
+import './contains.js';
+import './contains-word.js';
+import './begins-with.js';
+import './ends-with.js';
+import './within.js';
+import './strmatch.js';
+import './ip-match.js';
+import './ip-match-from-file.js';
+import './validate-byte-range.js';
+import './validate-url-encoding.js';
+import './validate-utf8-encoding.js';
+import './unconditional-match.js';
+import './no-match.js';
+import './detect-sqli.js';
+import './detect-xss.js';

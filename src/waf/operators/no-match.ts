@@ -1,0 +1,4 @@
+// @noMatch: never matches.
+import { registerOperator } from './registry.js';
+
+registerOperator({ name: 'noMatch', create: () => ({ evaluate: () => false }) });

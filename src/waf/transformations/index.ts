@@ -1,0 +1,40 @@
+// Registers every SecLang transformation (t:name) in the registry; import this once for its side
+// effects, then look transformations up with getTransformation().
+import './none.js';
+import './url-decode.js';
+import './url-decode-uni.js';
+import './url-encode.js';
+import './lowercase.js';
+import './uppercase.js';
+import './js-decode.js';
+import './html-entity-decode.js';
+import './css-decode.js';
+import './escape-seq-decode.js';
+import './utf8-to-unicode.js';
+import './remove-nulls.js';
+import './replace-nulls.js';
+import './cmd-line.js';
+import './remove-whitespace.js';
+import './compress-whitespace.js';
+import './replace-comments.js';
+import './remove-comments.js';
+import './remove-comments-char.js';
+import './normalize-path.js';
+import './normalize-path-win.js';
+import './length.js';
+import './base64-decode.js';
+import './base64-decode-ext.js';
+import './base64-encode.js';
+import './hex-encode.js';
+import './hex-decode.js';
+import './sql-hex-decode.js';
+import './sha1.js';
+import './md5.js';
+import './trim.js';
+import './trim-left.js';
+import './trim-right.js';
+import './parity-even-7bit.js';
+import './parity-odd-7bit.js';
+import './parity-zero-7bit.js';
+
+export { getTransformation, type Transformation, type TransformationDef, transformationNames } from './registry.js';
