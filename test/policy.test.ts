@@ -3,7 +3,8 @@
 // decisions, hot reload of policy files (valid applied, invalid rejected while the old set keeps
 // serving), and OPA's own npm client against the admin listener.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -182,17 +183,26 @@ describe('policy stage', () => {
     const paths = ['/public/a', '/legal', '/mfa', '/slow', '/hdr', '/nowhere', '/divert'];
     const inputs = tempDir('shieldx-policy-input-');
     after(() => inputs.cleanup());
+    // The CLI runs first, in child processes that don't block this event loop (the gateway and its
+    // admin listener live in this process); then the client asks for the same decisions.
+    const cases: { p: string; input: unknown; cli: unknown }[] = [];
     for (const p of paths) {
       const input = { request: { path: p, headers: p === '/divert' ? { 'x-suspicious': '1' } : {} }, principal: {} };
-      const inputFile = path.join(inputs.dir, 'input.json');
+      const inputFile = path.join(inputs.dir, `input-${cases.length}.json`);
       writeFileSync(inputFile, JSON.stringify(input));
-      const out = JSON.parse(
-        execFileSync(process.execPath, [main, 'policy', 'eval', '-d', policyDir.dir, '-i', inputFile, 'data.shieldx.decision'], {
-          encoding: 'utf8',
-        }),
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [main, 'policy', 'eval', '-d', policyDir.dir, '-i', inputFile, 'data.shieldx.decision'],
+        { encoding: 'utf8' },
       );
-      const cli = out.result[0].expressions[0].value;
-      assert.deepEqual(await client.evaluate('shieldx/decision', input), cli, `same decision for ${p}`);
+      cases.push({ p, input, cli: JSON.parse(stdout).result[0].expressions[0].value });
+    }
+    for (const c of cases) {
+      assert.deepEqual(
+        await client.evaluate('shieldx/decision', c.input as Record<string, unknown>),
+        c.cli,
+        `same decision for ${c.p}`,
+      );
     }
   });
 

@@ -64,10 +64,14 @@ function guard<T>(fn: () => T, code: 'rego_compile_error' | 'eval_builtin_error'
   try {
     return fn();
   } catch (e) {
-    if (e instanceof RegoError || e instanceof RegoErrors) throw e;
-    if (e instanceof RangeError) throw new RegoError('eval_limit_error', 'evaluation exceeded the maximum depth');
-    throw new RegoError(code, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+    throw typed(e, code);
   }
+}
+
+function typed(e: unknown, code: 'rego_compile_error' | 'eval_builtin_error'): unknown {
+  if (e instanceof RegoError || e instanceof RegoErrors) return e;
+  if (e instanceof RangeError) return new RegoError('eval_limit_error', 'evaluation exceeded the maximum depth');
+  return new RegoError(code, `internal error: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function toValue(v: unknown, what: string): Value {
@@ -122,7 +126,12 @@ export class PreparedPolicy {
       segs = cached;
     } else segs = path[0] === 'data' ? path.slice(1) : path;
     const x = this.ctx(input, opts);
-    return guard(() => readData(x, this.program.root, segs));
+    // guard() inlined: no closure per evaluation on this hot path.
+    try {
+      return readData(x, this.program.root, segs);
+    } catch (e) {
+      throw typed(e, 'eval_builtin_error');
+    }
   }
 
   /** All solutions of a query: the bindings of its named vars. */

@@ -136,6 +136,7 @@ interface Trie {
 }
 
 interface GlobLeaf {
+  k: 2;
   glob: string[];
   delims: string[];
   trie: Trie;
@@ -144,7 +145,8 @@ interface GlobLeaf {
   order: Map<CRule, number>;
 }
 
-type IndexTree = { rules: CRule[] } | { path: string[]; map: Map<MapKey, IndexTree>; miss: IndexTree } | GlobLeaf;
+// `k` tells the kinds apart with one field read (monomorphic, unlike `'rules' in t` across shapes).
+type IndexTree = { k: 0; rules: CRule[] } | { k: 1; path: string[]; map: Map<MapKey, IndexTree>; miss: IndexTree } | GlobLeaf;
 
 /** A glob trie for a leaf, when several of its rules glob-match the same input path. */
 function globLeaf(rules: CRule[], conds: Map<CRule, Conditions>): IndexTree {
@@ -153,7 +155,7 @@ function globLeaf(rules: CRule[], conds: Map<CRule, Conditions>): IndexTree {
   let best: string | null = null;
   let n = 1;
   for (const [k, c] of counts) if (c > n) [best, n] = [k, c];
-  if (best === null || rules.length < MIN_RULES) return { rules };
+  if (best === null || rules.length < MIN_RULES) return { k: 0, rules };
   const key = best;
   const trie: Trie = { rules: [], children: new Map() };
   const rest: CRule[] = [];
@@ -177,13 +179,13 @@ function globLeaf(rules: CRule[], conds: Map<CRule, Conditions>): IndexTree {
     t.rules.push(r);
   }
   const order = new Map(rules.map((r, i) => [r, i]));
-  return { glob: JSON.parse(key) as string[], delims: delims ?? [], trie, rest, all: rules, order };
+  return { k: 2, glob: JSON.parse(key) as string[], delims: delims ?? [], trie, rest, all: rules, order };
 }
 
 const MIN_RULES = 4;
 
 function build(rules: CRule[], conds: Map<CRule, Conditions>, used: Set<string>, depth: number): IndexTree {
-  if (depth > 4 || rules.length < MIN_RULES) return { rules };
+  if (depth > 4 || rules.length < MIN_RULES) return { k: 0, rules };
   const counts = new Map<string, number>();
   for (const r of rules) for (const k of conds.get(r)?.keys() ?? []) if (!used.has(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
   let best: string | null = null;
@@ -212,7 +214,7 @@ function build(rules: CRule[], conds: Map<CRule, Conditions>, used: Set<string>,
   const next = new Set(used).add(key);
   const map = new Map<MapKey, IndexTree>();
   for (const [mk, list] of buckets) map.set(mk, build(list, conds, next, depth + 1));
-  return { path: JSON.parse(key) as string[], map, miss: build(miss, conds, next, depth + 1) };
+  return { k: 1, path: JSON.parse(key) as string[], map, miss: build(miss, conds, next, depth + 1) };
 }
 
 function lookup(input: Value | undefined, path: string[]): Value | undefined {
@@ -229,12 +231,12 @@ export function buildIndex(rules: CRule[], conds: Map<CRule, Conditions>): ((x: 
   const eligible = new Map<CRule, Conditions>();
   for (const r of rules) if (r.else === null) eligible.set(r, conds.get(r) ?? new Map());
   const tree = build(rules, eligible, new Set(), 0);
-  if ('rules' in tree) return null;
+  if (tree.k === 0) return null;
   return (x) => {
     let t: IndexTree = tree;
     for (;;) {
-      if ('rules' in t) return t.rules;
-      if ('glob' in t) return globCandidates(t, lookup(x.input, t.glob));
+      if (t.k === 0) return t.rules;
+      if (t.k === 2) return globCandidates(t, lookup(x.input, t.glob));
       const v = lookup(x.input, t.path);
       t = v !== undefined && (v === null || typeof v !== 'object') ? (t.map.get(mapKey(v)) ?? t.miss) : t.miss;
     }
@@ -245,14 +247,27 @@ function globCandidates(t: GlobLeaf, v: Value | undefined): CRule[] {
   // Non-strings are left to the rules (glob.match raises or is undefined for them).
   if (typeof v !== 'string') return t.all;
   // The candidates depend only on the deepest node reached, so each node's list is built once.
-  const segs = segments(v, t.delims);
   let node = t.trie;
-  for (const seg of segs) {
-    const c = node.children.get(seg);
-    if (!c) break;
-    node = c;
+  if (t.delims.length === 1 && (t.delims[0] as string).length === 1) {
+    // The usual single "/": walk the segments by indexOf, no array per lookup.
+    const d = t.delims[0] as string;
+    for (let start = 0; ; ) {
+      const end = v.indexOf(d, start);
+      const c = node.children.get(end < 0 ? v.slice(start) : v.slice(start, end));
+      if (!c) break;
+      node = c;
+      if (end < 0) break;
+      start = end + 1;
+    }
+  } else {
+    for (const seg of segments(v, t.delims)) {
+      const c = node.children.get(seg);
+      if (!c) break;
+      node = c;
+    }
   }
   if (node.cand !== undefined) return node.cand;
+  const segs = segments(v, t.delims);
   const out = [...t.rest, ...t.trie.rules];
   for (let n = t.trie, i = 0; n !== node; i++) {
     n = n.children.get(segs[i] as string) as Trie;

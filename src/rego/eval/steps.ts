@@ -307,27 +307,28 @@ export class Codegen implements CG {
     if (p.key) patternVarsOf(p.key, b2);
     const vm = matcher(this, p.value, b2);
     const loc = p.loc;
+    const each = (f: Frame, run: Frame['x']['run'], k: Value, v: Value): void => {
+      run.tick(loc);
+      const m = f.tr.length;
+      if ((km === null || km(f, k)) && vm(f, v)) next(f);
+      undo(f, m);
+    };
     return (f) => {
       cover(f, loc);
       const c = coll(f);
       if (c === undefined || c === null || typeof c !== 'object') return;
       const run = f.x.run;
-      const each = (k: Value, v: Value): void => {
-        run.tick(loc);
-        const m = f.tr.length;
-        if ((km === null || km(f, k)) && vm(f, v)) next(f);
-        undo(f, m);
-      };
+      // One shared per-element step (not a closure per call: this runs once per evaluation).
       if (Array.isArray(c)) {
-        for (let i = 0; i < c.length && !f.halt; i++) each(i, c[i] as Value);
+        for (let i = 0; i < c.length && !f.halt; i++) each(f, run, i, c[i] as Value);
       } else if (c instanceof RObject) {
         for (const k of sortedKeys(c)) {
-          each(k, c.get(k) as Value);
+          each(f, run, k, c.get(k) as Value);
           if (f.halt) return;
         }
       } else {
         for (const v of c.sorted()) {
-          each(v, v);
+          each(f, run, v, v);
           if (f.halt) return;
         }
       }

@@ -98,7 +98,7 @@ export function conflict(msg: string, loc?: Location): RegoError {
 const MAX_DEPTH_MSG = 'evaluation exceeded the maximum depth';
 
 /** Runs one rule body in a fresh frame. `pre` binds head parts first; false = cannot match. */
-function enter(r: CRule, x: Ctx, acc: unknown, pre: ((f: Frame) => boolean) | null): void {
+function enter(r: CRule, x: Ctx, acc: unknown, pre: ((f: Frame) => boolean) | null, args: Value[] | null = null): void {
   const run = x.run;
   if (++run.depth > run.limits.maxDepth) {
     run.depth--;
@@ -108,10 +108,16 @@ function enter(r: CRule, x: Ctx, acc: unknown, pre: ((f: Frame) => boolean) | nu
     run.tick(r.loc);
     const f = new Frame(r.nslots, x);
     f.acc = acc;
-    if (pre === null || pre(f)) r.entry(f);
+    if (args !== null ? bindArgs(f, r, args) : pre === null || pre(f)) r.entry(f);
   } finally {
     run.depth--;
   }
+}
+
+/** Binds a function's arguments at entry (no closure per call); false when one does not match. */
+function bindArgs(f: Frame, r: CRule, args: Value[]): boolean {
+  for (let i = 0; i < r.args.length; i++) if (!preBind(f, r.args[i] as Part, args[i] as Value)) return false;
+  return true;
 }
 
 /** Binds a part to a value at entry; false when a constant part does not match. */
@@ -158,11 +164,7 @@ function runFunc(r: CRule, args: Value[], x: Ctx): Value | undefined {
   let v: Value | undefined;
   for (let cur: CRule | null = r; cur && v === undefined; cur = cur.else) {
     const acc: ValueAcc = { v: undefined };
-    const c = cur;
-    enter(c, x, acc, (f) => {
-      for (let i = 0; i < c.args.length; i++) if (!preBind(f, c.args[i] as Part, args[i] as Value)) return false;
-      return true;
-    });
+    enter(cur, x, acc, null, args);
     v = acc.v;
   }
   return v;
