@@ -27,8 +27,8 @@ export class Removals {
   anyTargets = false;
   /** Bumped on every target removal, so per-rule answers can be cached. */
   targetVersion = 0;
-  /** Variable names some target removal names (rules without them need no lookup). */
-  readonly targetNames = new Set<string>();
+  /** Variable names some target removal names (rules without them need no lookup); a short list. */
+  readonly targetNames: string[] = [];
   readonly targetsById: { from: number; to: number; t: TargetRemoval }[] = [];
   readonly targetsByTag = new Map<string, TargetRemoval[]>();
   readonly targetsByMsg = new Map<string, TargetRemoval[]>();
@@ -79,7 +79,7 @@ export interface ActionHost {
 function collectionOf(h: ActionHost, name: string): KeyedCollection | undefined {
   if (name === 'TX') return h.state.tx;
   if (name === 'ENV') return h.state.env;
-  return h.state.persistent.get(name);
+  return h.state.persisted(name);
 }
 
 function toInt(s: string | undefined): number {
@@ -231,7 +231,7 @@ export function applyCtl(h: ActionHost, name: string, value: string): void {
         }
         r.anyTargets = true;
         r.targetVersion++;
-        r.targetNames.add(t.name);
+        if (!r.targetNames.includes(t.name)) r.targetNames.push(t.name);
       }
       return;
     }

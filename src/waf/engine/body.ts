@@ -96,7 +96,7 @@ export function processBody(
       break;
     }
     case 'XML': {
-      const doc = parseXml(body);
+      const doc = parseXml(body, argLimit);
       t.xml = doc;
       if (doc.error !== undefined) fail(doc.error);
       break;

@@ -95,3 +95,17 @@ export class KeyedCollection {
     return this.map.size;
   }
 }
+
+/**
+ * A reusable list of selected values: `n` counts the live entries, so starting over is `n = 0`
+ * (truncating an array's length is a runtime call in V8, and a fresh array per rule is garbage).
+ * Entries past `n` are stale and never read.
+ */
+export class ValueList {
+  items: VarValue[] = [];
+  n = 0;
+
+  add(v: VarValue): void {
+    this.items[this.n++] = v;
+  }
+}

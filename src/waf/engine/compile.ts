@@ -62,6 +62,8 @@ export class CompiledLink {
   early: LateAction[] = [];
   late: LateAction[] = [];
   chain: CompiledLink | undefined = undefined;
+  /** 0 for chain heads, 1 for their first link, ... (selects the value buffer). */
+  depth = 0;
 
   kind: 'rule' | 'action' | 'marker' = 'rule';
   id = 0;
@@ -151,7 +153,7 @@ function compileOperator(rule: Rule, ctx: CompileContext): Operator | undefined 
   }
 }
 
-function compileLink(rule: Rule, ctx: CompileContext): CompiledLink {
+function compileLink(rule: Rule, ctx: CompileContext, depth = 0): CompiledLink {
   const a = rule.actions;
   const byName = new Map<string, KeyMatcher[]>();
   for (const v of rule.variables) {
@@ -218,7 +220,8 @@ function compileLink(rule: Rule, ctx: CompileContext): CompiledLink {
   }));
   link.early = early;
   link.late = late;
-  link.chain = rule.chain ? compileLink(rule.chain, ctx) : undefined;
+  link.chain = rule.chain ? compileLink(rule.chain, ctx, depth + 1) : undefined;
+  link.depth = depth;
   return link;
 }
 

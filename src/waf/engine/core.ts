@@ -2,6 +2,7 @@
 // collection store and the macro template cache.
 
 import type { EngineSettings } from '../rule.js';
+import type { ValueList } from './collection.js';
 import type { CompiledRuleSet } from './compile.js';
 import type { TemplateCache } from './macro.js';
 import type { PersistentStore } from './persist.js';
@@ -15,4 +16,9 @@ export interface EngineCore {
   readonly templates: TemplateCache;
   readonly maxValueLength: number;
   readonly now: () => number;
+  /**
+   * The value buffer for a chain depth. Shared by the engine's transactions: a phase runs
+   * synchronously from start to end, so no two evaluations use one depth's buffer at once.
+   */
+  valueList(depth: number): ValueList;
 }

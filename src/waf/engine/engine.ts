@@ -2,6 +2,7 @@
 // cannot run) and hands out transactions that share the compiled rules.
 
 import type { EngineSettings, RuleSet } from '../rule.js';
+import { ValueList } from './collection.js';
 import { type CompiledRuleSet, compileRuleSet, defaultActions } from './compile.js';
 import type { EngineCore } from './core.js';
 import { TemplateCache } from './macro.js';
@@ -31,6 +32,16 @@ export class WafEngine implements EngineCore {
     this.store = new PersistentStore(opts.maxPersistentRecords ?? 10_000, this.now);
     const trie = new TransformTrie();
     this.compiled = compileRuleSet(ruleSet, { trie, options: opts, defaults: defaultActions(ruleSet.settings) });
+  }
+
+  private readonly lists: ValueList[] = [];
+  valueList(depth: number): ValueList {
+    let l = this.lists[depth];
+    if (l === undefined) {
+      l = new ValueList();
+      this.lists[depth] = l;
+    }
+    return l;
   }
 
   newTransaction(): Transaction {

@@ -253,3 +253,9 @@ test('an operator that throws is a non-match, reported, never escaping', () => {
   assert.deepEqual(errors, [1]);
   assert.equal(tx.errors[0]?.error, 'boom');
 });
+
+test('skipAfter may name a rule id', () => {
+  const text =
+    'SecAction "id:1,phase:1,pass,skipAfter:3"\nSecAction "id:2,phase:1,pass"\nSecAction "id:3,phase:1,pass"\nSecAction "id:4,phase:1,pass"';
+  assert.deepEqual(ids(run(engine(ON + text), request())), [1, 4]);
+});

@@ -43,3 +43,17 @@ test('the store is bounded', () => {
   assert.equal(store.size, 3);
   assert.equal(store.open('IP', '9', 60).get('x'), '1', 'the most recent survive');
 });
+
+test('setuid / setsid open USER and SESSION; setenv fills ENV', () => {
+  const e = engine(`SecRuleEngine On
+SecRule ARGS:user "@rx ^\\w+$" "id:1,phase:1,pass,nolog,setuid:%{ARGS.user},setvar:user.visits=+1"
+SecRule REQUEST_COOKIES:sid "@rx ." "id:2,phase:1,pass,nolog,setsid:%{REQUEST_COOKIES.sid},setvar:session.n=+1,setenv:seen=%{SESSIONID}"
+SecRule USER:visits "@ge 2" "id:3,phase:1,pass,msg:'user %{USERID} again'"
+SecRule ENV:seen "@streq abc" "id:4,phase:1,pass"`);
+  const req = request({ uri: '/?user=bob', headers: [['Cookie', 'sid=abc']] });
+  assert.deepEqual(ids(run(e, req)), [4]);
+  const tx = run(e, req);
+  assert.deepEqual(ids(tx), [3, 4]);
+  assert.equal(tx.matchedRules[0]?.msg, 'user bob again');
+  assert.equal(tx.state.persisted('SESSION')?.get('n'), '2');
+});

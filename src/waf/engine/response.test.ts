@@ -30,7 +30,7 @@ test('response variables', async (t) => {
       [
         ['RESPONSE_STATUS', '503'],
         ['RESPONSE_PROTOCOL', 'HTTP/1.1'],
-        ['STATUS_LINE', 'HTTP/1.1 503'],
+        ['STATUS_LINE', 'HTTP/1.1 503 Service Unavailable'],
       ],
     ],
     ['RESPONSE_HEADERS:x-powered-by', 3, [['RESPONSE_HEADERS:X-Powered-By', 'PHP/8']]],

@@ -1,6 +1,7 @@
 // Per-transaction data: the request/response as collections and scalar variables. Rules read it
 // through variables.ts; the body processors (body.ts) and actions (actions.ts) fill it.
 
+import { STATUS_CODES } from 'node:http';
 import { KeyedCollection, MultiCollection, VarValue } from './collection.js';
 import type { MultipartResult } from './multipart.js';
 import type { WafRequest, WafResponse } from './types.js';
@@ -80,9 +81,28 @@ export class TxState {
 
   // Rule state
   readonly tx = new KeyedCollection('TX');
-  readonly env = new KeyedCollection('ENV');
-  readonly geo = new KeyedCollection('GEO');
-  readonly persistent = new Map<string, KeyedCollection>();
+  // Rarely used collections are created on first use.
+  private envColl: KeyedCollection | undefined;
+  private geoColl: KeyedCollection | undefined;
+  private persistentMap: Map<string, KeyedCollection> | undefined;
+  get env(): KeyedCollection {
+    this.envColl ??= new KeyedCollection('ENV');
+    return this.envColl;
+  }
+  /** GEO: no geolocation database is consulted, so it stays empty. */
+  get geo(): KeyedCollection {
+    this.geoColl ??= new KeyedCollection('GEO');
+    return this.geoColl;
+  }
+  /** An opened persistent collection, without allocating the table when none was opened. */
+  persisted(name: string): KeyedCollection | undefined {
+    return this.persistentMap?.get(name);
+  }
+  /** Collections opened by initcol/setsid/setuid/setrsc, by upper-case name. */
+  get persistent(): Map<string, KeyedCollection> {
+    this.persistentMap ??= new Map();
+    return this.persistentMap;
+  }
   matchedVars = new MultiCollection('MATCHED_VARS');
   matchedVarsNames = new MultiCollection('MATCHED_VARS_NAMES');
   matchedVar: VarValue | undefined;
@@ -91,8 +111,12 @@ export class TxState {
   userId = '';
   sessionId = '';
   rule: RuleInfo | undefined;
+  private xmlValues: Map<string, VarValue[]> | undefined;
   /** XPath → values, filled on first use after the XML body was parsed. */
-  readonly xmlCache = new Map<string, VarValue[]>();
+  get xmlCache(): Map<string, VarValue[]> {
+    this.xmlValues ??= new Map();
+    return this.xmlValues;
+  }
   private readonly scalarCache = new Map<string, VarValue>();
 
   constructor(
@@ -205,8 +229,11 @@ export class TxState {
         return this.res ? String(this.res.status) : undefined;
       case 'RESPONSE_PROTOCOL':
         return this.res ? (this.res.protocol ?? this.protocol) : undefined;
-      case 'STATUS_LINE':
-        return this.res ? `${this.res.protocol ?? this.protocol} ${this.res.status}` : undefined;
+      case 'STATUS_LINE': {
+        if (!this.res) return undefined;
+        const reason = STATUS_CODES[this.res.status];
+        return `${this.res.protocol ?? this.protocol} ${this.res.status}${reason ? ` ${reason}` : ''}`;
+      }
       case 'RESPONSE_CONTENT_TYPE':
         return this.resHeaders.first('content-type');
       case 'RESPONSE_CONTENT_LENGTH':

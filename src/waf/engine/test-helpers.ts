@@ -2,57 +2,13 @@
 // requests, and a driver that runs a transaction through every phase.
 
 import { Buffer } from 'node:buffer';
-import { getOperator, type OperatorDef, registerOperator } from '../operators/registry.js';
+import '../operators/index.js';
 import type { EngineSettings, RuleSet } from '../rule.js';
 import { loadRuleSet } from '../seclang/index.js';
 import '../transformations/index.js';
 import { WafEngine } from './engine.js';
 import type { Transaction } from './transaction.js';
 import type { EngineOptions, WafRequest, WafResponse } from './types.js';
-
-// The operator table is filled by operators/index.ts. Until every operator lands there, the few
-// these tests use get a minimal stand-in (registered only when the real one is missing).
-try {
-  const path = '../operators/index.js';
-  await import(path);
-} catch {
-  // not there yet
-}
-const simple = (name: string, test: (param: string, value: string) => boolean): OperatorDef => ({
-  name,
-  create: (param) => ({
-    evaluate: (ctx, value) => test(param.includes('%{') ? ctx.expand(param) : param, value),
-  }),
-});
-const num = (s: string): number => Number.parseInt(s, 10) || 0;
-const fallbacks: OperatorDef[] = [
-  {
-    name: 'rx',
-    create: (param) => {
-      const re = new RegExp(param, 's');
-      return {
-        evaluate(ctx, value) {
-          const m = re.exec(value);
-          if (!m) return false;
-          if (ctx.capturing) for (let i = 0; i < Math.min(m.length, 10); i++) ctx.capture(i, m[i] ?? '');
-          return true;
-        },
-      };
-    },
-  },
-  simple('streq', (p, v) => p === v),
-  simple('eq', (p, v) => num(p) === num(v)),
-  simple('gt', (p, v) => num(v) > num(p)),
-  simple('ge', (p, v) => num(v) >= num(p)),
-  simple('lt', (p, v) => num(v) < num(p)),
-  simple('le', (p, v) => num(v) <= num(p)),
-  simple('contains', (p, v) => v.includes(p)),
-  simple('beginsWith', (p, v) => v.startsWith(p)),
-  simple('endsWith', (p, v) => v.endsWith(p)),
-  simple('within', (p, v) => p.includes(v)),
-  simple('unconditionalMatch', () => true),
-];
-for (const def of fallbacks) if (getOperator(def.name) === undefined) registerOperator(def);
 
 export function rules(text: string, settings?: Partial<EngineSettings>): RuleSet {
   return loadRuleSet({ text, file: 'test.conf' }, { settings });

@@ -16,7 +16,7 @@ import { loadResponseBody, populateRequest, populateResponse } from './populate.
 import { TxState } from './state.js';
 import { transformed, transformedStages } from './transform.js';
 import type { Interruption, MatchedRule, WafRequest, WafResponse } from './types.js';
-import { type KeyMatcher, macroValue } from './variables.js';
+import { type CompiledSelector, type KeyMatcher, macroValue } from './variables.js';
 
 const MAX_LOGDATA = 1024;
 
@@ -33,8 +33,19 @@ export class Transaction implements ActionHost {
   set forceRequestBodyVariable(on: boolean) {
     this.state.forceRequestBody = on;
   }
-  readonly removals = new Removals();
-  readonly auditSettings = new Map<string, string>();
+  // Created on first use: most transactions never see a ctl.
+  private rem: Removals | undefined;
+  private audit: Map<string, string> | undefined;
+  /** Rule exclusions made by ctl in this transaction. */
+  get removals(): Removals {
+    this.rem ??= new Removals();
+    return this.rem;
+  }
+  /** ctl settings accepted without effect here (auditEngine, auditLogParts, ...), by lower-case name. */
+  get auditSettings(): Map<string, string> {
+    this.audit ??= new Map();
+    return this.audit;
+  }
   /** Blocking decision (deny/drop/redirect) in SecRuleEngine On. */
   interruption: Interruption | undefined;
   /** Set by `allow` (all/request scope): the rules let the transaction through. */
@@ -194,7 +205,8 @@ export class Transaction implements ActionHost {
         continue;
       }
       if (this.isOff()) break; // ctl:ruleEngine=Off stops the rest
-      if (this.removals.any && this.removals.isRemoved(r.id, r.tags, r.actions.msg)) {
+      const rem = this.rem;
+      if (rem?.any && rem.isRemoved(r.id, r.tags, r.actions.msg)) {
         i++;
         continue;
       }
@@ -237,10 +249,11 @@ export class Transaction implements ActionHost {
     return this.allowed !== undefined && this.allowedAt === phase ? this.allowed : undefined;
   }
 
-  private readonly targetCache = new Map<CompiledRule, { v: number; list: TargetRemoval[] }>();
+  private targetCache: Map<CompiledRule, { v: number; list: TargetRemoval[] }> | undefined;
   /** ctl:ruleRemoveTarget* entries for a rule, cached until the next such ctl. */
   private targetsOf(r: CompiledRule): TargetRemoval[] {
     const rm = this.removals;
+    this.targetCache ??= new Map();
     const hit = this.targetCache.get(r);
     if (hit !== undefined && hit.v === rm.targetVersion) return hit.list;
     const list = rm.targetsOf(r.id, r.tags, r.actions.msg);
@@ -264,20 +277,25 @@ export class Transaction implements ActionHost {
       for (const a of link.early) runLate(this, a);
       for (const sv of link.setvars) runSetvar(this, sv);
     } else {
-      // A fresh array per evaluation is cheaper than truncating a shared one (length = 0 is a
-      // runtime call in V8).
-      const out: VarValue[] = [];
-      const rm = this.removals;
+      const out = this.core.valueList(link.depth);
+      out.n = 0;
+      const rm = this.rem;
       let targets: TargetRemoval[] | undefined;
-      if (rm.anyTargets) {
-        for (const n of link.names) {
-          if (rm.targetNames.has(n)) {
-            targets = this.targetsOf(head);
-            break;
+      if (rm?.anyTargets) {
+        const names = link.names;
+        const removed = rm.targetNames;
+        for (let k = 0; k < names.length && targets === undefined; k++) {
+          for (let j = 0; j < removed.length; j++) {
+            if (names[k] === removed[j]) {
+              targets = this.targetsOf(head);
+              break;
+            }
           }
         }
       }
-      for (const sel of link.selectors) {
+      const selectors = link.selectors;
+      for (let k = 0; k < selectors.length; k++) {
+        const sel = selectors[k] as CompiledSelector;
         let dyn: KeyMatcher[] | undefined;
         if (targets !== undefined && targets.length > 0) {
           for (const t of targets) if (t.name === sel.name) (dyn ??= []).push(t.match);
@@ -289,8 +307,10 @@ export class Transaction implements ActionHost {
       const ctx = this.opCtx;
       const max = this.core.maxValueLength;
       let any = false;
-      for (let k = 0; k < out.length; k++) {
-        const v = out[k] as VarValue;
+      const items = out.items;
+      const count = out.n;
+      for (let k = 0; k < count; k++) {
+        const v = items[k] as VarValue;
         if (link.multiMatch) {
           for (const s of transformedStages(v, link.tnode, max)) {
             ctx.capturing = link.capture;

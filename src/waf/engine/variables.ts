@@ -2,7 +2,7 @@
 // transaction into a caller-owned array (no per-evaluation allocation besides `&` counts).
 
 import type { VariableSelector } from '../rule.js';
-import { type KeyedCollection, type MultiCollection, VarValue } from './collection.js';
+import { type KeyedCollection, type MultiCollection, type ValueList, VarValue } from './collection.js';
 import type { TxState } from './state.js';
 import { selectXPath } from './xml.js';
 
@@ -38,11 +38,11 @@ const KEYED: Record<string, KeyedGetter> = {
   TX: (t) => t.tx,
   ENV: (t) => t.env,
   GEO: (t) => t.geo,
-  IP: (t) => t.persistent.get('IP'),
-  GLOBAL: (t) => t.persistent.get('GLOBAL'),
-  SESSION: (t) => t.persistent.get('SESSION'),
-  USER: (t) => t.persistent.get('USER'),
-  RESOURCE: (t) => t.persistent.get('RESOURCE'),
+  IP: (t) => t.persisted('IP'),
+  GLOBAL: (t) => t.persisted('GLOBAL'),
+  SESSION: (t) => t.persisted('SESSION'),
+  USER: (t) => t.persisted('USER'),
+  RESOURCE: (t) => t.persisted('RESOURCE'),
 };
 
 const SCALARS = new Set([
@@ -203,16 +203,16 @@ export class CompiledSelector {
   }
 
   /** Pushes the selected values (or one count value) into `out`; `dyn` are ctl-removed targets. */
-  collect(t: TxState, out: VarValue[], dyn: KeyMatcher[] | undefined): void {
+  collect(t: TxState, out: ValueList, dyn: KeyMatcher[] | undefined): void {
     if (!this.count) {
       this.select(t, out, dyn);
       return;
     }
-    const start = out.length;
+    const start = out.n;
     this.select(t, out, dyn);
-    const n = out.length - start;
-    out.length = start;
-    out.push(new VarValue(this.name, '', String(n)));
+    const n = out.n - start;
+    out.n = start;
+    out.add(new VarValue(this.name, '', String(n)));
   }
 
   private excluded(key: string, dyn: KeyMatcher[] | undefined): boolean {
@@ -221,7 +221,7 @@ export class CompiledSelector {
     return false;
   }
 
-  private select(t: TxState, out: VarValue[], dyn: KeyMatcher[] | undefined): void {
+  private select(t: TxState, out: ValueList, dyn: KeyMatcher[] | undefined): void {
     const hasExcl = this.excl.length > 0 || dyn !== undefined;
     switch (this.kind) {
       case 'multi': {
@@ -230,14 +230,14 @@ export class CompiledSelector {
         if (this.keyLower !== undefined) {
           const list = c.get(this.keyLower);
           if (list === undefined) return;
-          for (const v of list) if (!hasExcl || !this.excluded(v.key, dyn)) out.push(v);
+          for (const v of list) if (!hasExcl || !this.excluded(v.key, dyn)) out.add(v);
           return;
         }
         const re = this.keyRe;
         for (const v of c.entries) {
           if (re !== undefined && !re.test(v.key)) continue;
           if (hasExcl && this.excluded(v.key, dyn)) continue;
-          out.push(v);
+          out.add(v);
         }
         return;
       }
@@ -246,21 +246,21 @@ export class CompiledSelector {
         if (c === undefined) return;
         if (this.keyLower !== undefined) {
           const v = c.getVar(this.keyLower);
-          if (v !== undefined && (!hasExcl || !this.excluded(v.key, dyn))) out.push(v);
+          if (v !== undefined && (!hasExcl || !this.excluded(v.key, dyn))) out.add(v);
           return;
         }
         const re = this.keyRe;
         for (const v of c.map.values()) {
           if (re !== undefined && !re.test(v.key)) continue;
           if (hasExcl && this.excluded(v.key, dyn)) continue;
-          out.push(v);
+          out.add(v);
         }
         return;
       }
       case 'scalar': {
         if (dyn?.some((m) => m.all)) return;
         const v = t.scalarVar(this.name);
-        if (v !== undefined) out.push(v);
+        if (v !== undefined) out.add(v);
         return;
       }
       case 'xml': {
@@ -273,7 +273,7 @@ export class CompiledSelector {
           list = selectXPath(t.xml, xpath).map((s) => new VarValue('XML', xpath, s));
           t.xmlCache.set(xpath, list);
         }
-        for (const v of list) out.push(v);
+        for (const v of list) out.add(v);
         return;
       }
       case 'rule': {
@@ -294,7 +294,7 @@ export class CompiledSelector {
           if (val === undefined) continue;
           if (this.keyLower !== undefined && k !== this.keyLower) continue;
           if (this.keyRe !== undefined && !this.keyRe.test(k)) continue;
-          out.push(new VarValue('RULE', k, String(val)));
+          out.add(new VarValue('RULE', k, String(val)));
         }
         return;
       }

@@ -67,3 +67,10 @@ test('XML: deep nesting is bounded, no stack overflow', () => {
   const doc = parseXml(`${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`);
   assert.match(doc.error ?? '', /too deep/);
 });
+
+test('XML: the number of inspected values is bounded', () => {
+  const doc = parseXml(`<r>${'<a k="v">t</a>'.repeat(50)}</r>`, 10);
+  assert.equal(doc.texts.length, 10);
+  assert.equal(doc.attrValues.length, 10);
+  assert.match(doc.error ?? '', /more than 10/);
+});

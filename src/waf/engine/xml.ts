@@ -41,15 +41,27 @@ export function decodeXmlEntities(s: string): string {
   });
 }
 
-const NAME_END = /[\s/>=]/;
+/** Whitespace, '/', '>' or '=': where a tag or attribute name ends. */
+function nameEnd(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 47 || c === 62 || c === 61 || c === 12 || c === 11;
+}
 
-export function parseXml(input: string): XmlDocument {
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+}
+
+/**
+ * Parses an XML body. At most `maxValues` text nodes and as many attribute values are kept for
+ * inspection (each becomes a value every XML rule scans); more is reported as an error.
+ */
+export function parseXml(input: string, maxValues = 1000): XmlDocument {
   const doc: XmlDocument = { root: undefined, texts: [], attrValues: [] };
   let s = input;
   if (s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
   const n = s.length;
   const stack: XmlElement[] = [];
   let nodes = 0;
+  let tooMany = false;
   let i = 0;
   const fail = (msg: string): XmlDocument => {
     doc.error = `XML parsing error: ${msg} at offset ${i}`;
@@ -61,7 +73,10 @@ export function parseXml(input: string): XmlDocument {
     if (top === undefined) return text.trim() === '';
     top.children.push(text);
     const t = text.trim();
-    if (t !== '') doc.texts.push(t);
+    if (t !== '') {
+      if (doc.texts.length >= maxValues) tooMany = true;
+      else doc.texts.push(t);
+    }
     return true;
   };
 
@@ -110,14 +125,14 @@ export function parseXml(input: string): XmlDocument {
     } else {
       // start tag
       let j = i + 1;
-      while (j < n && !NAME_END.test(s[j] as string)) j++;
+      while (j < n && !nameEnd(s.charCodeAt(j))) j++;
       const name = s.slice(i + 1, j);
       if (name === '') return fail('empty element name');
       if (++nodes > MAX_NODES) return fail('too many nodes');
       const el: XmlElement = { name, attrs: [], children: [] };
       let selfClose = false;
       for (;;) {
-        while (j < n && /\s/.test(s[j] as string)) j++;
+        while (j < n && isWs(s.charCodeAt(j))) j++;
         if (j >= n) return fail('unterminated start tag');
         const c = s[j];
         if (c === '>') {
@@ -130,20 +145,21 @@ export function parseXml(input: string): XmlDocument {
           break;
         }
         const an = j;
-        while (j < n && !NAME_END.test(s[j] as string)) j++;
+        while (j < n && !nameEnd(s.charCodeAt(j))) j++;
         const aname = s.slice(an, j);
         if (aname === '') return fail('invalid attribute');
-        while (j < n && /\s/.test(s[j] as string)) j++;
+        while (j < n && isWs(s.charCodeAt(j))) j++;
         if (s[j] !== '=') return fail(`attribute ${aname} without value`);
         j++;
-        while (j < n && /\s/.test(s[j] as string)) j++;
+        while (j < n && isWs(s.charCodeAt(j))) j++;
         const q = s[j];
         if (q !== '"' && q !== "'") return fail('unquoted attribute value');
         const close = s.indexOf(q, j + 1);
         if (close < 0) return fail('unterminated attribute value');
         const value = decodeXmlEntities(s.slice(j + 1, close));
         el.attrs.push([aname, value]);
-        doc.attrValues.push(value);
+        if (doc.attrValues.length >= maxValues) tooMany = true;
+        else doc.attrValues.push(value);
         j = close + 1;
       }
       const parent = stack[stack.length - 1];
@@ -159,6 +175,7 @@ export function parseXml(input: string): XmlDocument {
   }
   if (stack.length > 0) return fail(`unclosed element <${stack[stack.length - 1]?.name}>`);
   if (doc.root === undefined) return fail('no root element');
+  if (tooMany) return fail(`more than ${maxValues} text nodes or attribute values`);
   return doc;
 }
 
