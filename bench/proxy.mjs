@@ -51,7 +51,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BenchError, log, ROOT } from './lib/common.mjs';
+import { BenchError, log, parseArgs, ROOT, scriptHeader } from './lib/common.mjs';
 import { cpuBetween, cpuSnapshot } from './lib/cpu.mjs';
 import { expectStatus } from './lib/http-probe.mjs';
 import { runForeground, stopAll, stopChild, which } from './lib/processes.mjs';
@@ -73,33 +73,11 @@ const ALL_TARGETS = ['upstream', 'nginx', 'node-floor', 'shieldx'];
 // ---------------------------------------------------------------------------------------------
 // settings
 
-function parseArgs(argv) {
-  const flags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '-h' || a === '--help') {
-      flags.help = true;
-      continue;
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m) throw new BenchError(`unknown argument "${a}" (see --help)`);
-    const value = m[2] ?? argv[++i];
-    if (value === undefined) throw new BenchError(`--${m[1]} needs a value`);
-    flags[m[1]] = value;
-  }
-  return flags;
-}
-
 function usage() {
-  const header = [];
-  for (const line of fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')) {
-    if (!line.startsWith('//')) break;
-    header.push(line.replace(/^\/\/ ?/, ''));
-  }
   return `usage: bench/proxy [--duration 10s] [--warmup 2s] [--connections 50] [--threads 1] [--workers 1]
                    [--pin split|proxy|none] [--targets upstream,nginx,node-floor,shieldx] [--rounds 1]
 
-${header.join('\n')}
+${scriptHeader(import.meta.url)}
 `;
 }
 

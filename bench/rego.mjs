@@ -50,7 +50,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BenchError, log, ROOT } from './lib/common.mjs';
+import { BenchError, log, ROOT, scriptHeader } from './lib/common.mjs';
 import { runForeground } from './lib/processes.mjs';
 import { cedarVersion, DIST_REGO, ENGINE_NAMES, loadShieldx, setupEngines } from './rego-lib/engines.mjs';
 import { DEFAULT_SEED, generate } from './rego-lib/generate.mjs';
@@ -84,16 +84,11 @@ function parseArgs(argv) {
 }
 
 function usage() {
-  const header = [];
-  for (const line of fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')) {
-    if (!line.startsWith('//')) break;
-    header.push(line.replace(/^\/\/ ?/, ''));
-  }
   return `usage: bench/rego [--rounds 5] [--warmup 2] [--inputs 10000] [--seed N] [--engines a,b,...]
                   [--isauthorized-inputs 500] [--source dist|src] [--build auto|never]
                   [--check-only] [--measure-anyway]
 
-${header.join('\n')}
+${scriptHeader(import.meta.url)}
 `;
 }
 

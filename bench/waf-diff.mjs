@@ -36,7 +36,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BenchError, log, ROOT } from './lib/common.mjs';
+import { BenchError, log, parseArgs, ROOT, scriptHeader } from './lib/common.mjs';
 import {
   CRS3_DIR,
   debVersion,
@@ -53,33 +53,11 @@ import { parseCsv, percentEncode } from './lib/waf-corpus.mjs';
 
 const TARGET_AGREEMENT = 0.99;
 
-function parseArgs(argv) {
-  const flags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '-h' || a === '--help') {
-      flags.help = true;
-      continue;
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m) throw new BenchError(`unknown argument "${a}" (see --help)`);
-    const value = m[2] ?? argv[++i];
-    if (value === undefined) throw new BenchError(`--${m[1]} needs a value`);
-    flags[m[1]] = value;
-  }
-  return flags;
-}
-
 function usage() {
-  const header = [];
-  for (const line of fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')) {
-    if (!line.startsWith('//')) break;
-    header.push(line.replace(/^\/\/ ?/, ''));
-  }
   return `usage: bench/waf-diff [--corpus FILE] [--limit N] [--modes get,post] [--concurrency 16] [--workers 2]
                       [--unloadable drop-shieldx|drop-both|fail] [--source src|dist] [--examples 2] [--keep 1]
 
-${header.join('\n')}
+${scriptHeader(import.meta.url)}
 `;
 }
 

@@ -31,7 +31,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BenchError, log, ROOT, sleep } from './lib/common.mjs';
+import { BenchError, log, ROOT, scriptHeader, sleep } from './lib/common.mjs';
 import { cpuBetween, cpuSnapshot } from './lib/cpu.mjs';
 import { freePort, waitReady } from './lib/http-probe.mjs';
 import {
@@ -70,15 +70,10 @@ function parseArgs(argv) {
 }
 
 function usage() {
-  const header = [];
-  for (const line of fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')) {
-    if (!line.startsWith('//')) break;
-    header.push(line.replace(/^\/\/ ?/, ''));
-  }
   return `usage: bench/waf [--duration 10s] [--warmup 5s] [--connections 16] [--threads 1] [--workers 1]
                  [--pin split|proxy|none] [--targets modsecurity,shieldx-crs4,shieldx-crs334] [--source src|dist]
 
-${header.join('\n')}
+${scriptHeader(import.meta.url)}
 `;
 }
 
